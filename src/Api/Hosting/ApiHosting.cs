@@ -1,0 +1,30 @@
+using JustGold.Api.Admin;
+using JustGold.Grains.Diagnostics;
+using JustGold.Grains.Hosting;
+using OpenTelemetry.Metrics;
+
+namespace JustGold.Api.Hosting;
+
+/// <summary>Everything the HTTP front needs: its place in the cluster, verification, admin and metrics.</summary>
+public static class ApiHosting
+{
+    public static WebApplicationBuilder AddPartnerAuthApi(this WebApplicationBuilder builder)
+    {
+        var cluster = builder.Configuration.GetSection(ClusterSettings.SectionName).Get<ClusterSettings>() ?? new ClusterSettings();
+        if (cluster.Mode == ApiMode.Embedded)
+        {
+            builder.UseOrleans(silo => silo.AddPartnerAuthSilo(builder.Configuration));
+        }
+        else
+        {
+            builder.UseOrleansClient(client => client.AddPartnerAuthClient(builder.Configuration));
+        }
+
+        builder.Services.AddPartnerTokenVerification();
+        builder.Services.AddAdminApi();
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(PartnerAuthMetrics.MeterName, "Microsoft.Orleans")
+            .AddPrometheusExporter());
+        return builder;
+    }
+}

@@ -1,0 +1,49 @@
+using System.Diagnostics.Metrics;
+
+namespace JustGold.Grains.Diagnostics;
+
+/// <summary>The product's own instruments, on the meter <c>JustGold.PartnerAuth</c>.</summary>
+public sealed class PartnerAuthMetrics : IDisposable
+{
+    public const string MeterName = "JustGold.PartnerAuth";
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _verifications;
+    private readonly Histogram<double> _verificationDuration;
+    private readonly Counter<long> _replayRecordsWritten;
+    private readonly Histogram<int> _replayBatchSize;
+    private long _activePartnerGrains;
+
+    public PartnerAuthMetrics(IMeterFactory meterFactory)
+    {
+        _meter = meterFactory.Create(MeterName);
+        _verifications = _meter.CreateCounter<long>("partner_auth.verifications", description: "Token verifications by result code.");
+        _verificationDuration = _meter.CreateHistogram<double>("partner_auth.verification.duration", unit: "s",
+            description: "Time to verify one token, from header to answer.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1] });
+        _replayRecordsWritten = _meter.CreateCounter<long>("partner_auth.replay_records.written", description: "Accepted jti records made durable.");
+        _replayBatchSize = _meter.CreateHistogram<int>("partner_auth.replay_records.batch_size", description: "Records per group commit.",
+            advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024] });
+        _meter.CreateObservableGauge("partner_auth.partner_grains.active", () => Interlocked.Read(ref _activePartnerGrains),
+            description: "Partner grains active on this silo.");
+    }
+
+    public void Verified(string resultCode, TimeSpan elapsed)
+    {
+        var tag = new KeyValuePair<string, object?>("result", resultCode);
+        _verifications.Add(1, tag);
+        _verificationDuration.Record(elapsed.TotalSeconds, tag);
+    }
+
+    public void ReplayBatchWritten(int count)
+    {
+        _replayRecordsWritten.Add(count);
+        _replayBatchSize.Record(count);
+    }
+
+    public void PartnerGrainActivated() => Interlocked.Increment(ref _activePartnerGrains);
+
+    public void PartnerGrainDeactivated() => Interlocked.Decrement(ref _activePartnerGrains);
+
+    public void Dispose() => _meter.Dispose();
+}

@@ -1,0 +1,133 @@
+using System.Data.Common;
+using System.Net;
+using JustGold.Grains.Diagnostics;
+using JustGold.Grains.Storage;
+using JustGold.Grains.Verification;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Orleans.Configuration;
+
+namespace JustGold.Grains.Hosting;
+
+/// <summary>Wires silos, clients and storage from configuration; shared by src/Silo, src/Api and the tests.</summary>
+public static class PartnerAuthHosting
+{
+    /// <summary>Makes this host a silo: clustering, grains' storage, group commit and housekeeping.</summary>
+    public static ISiloBuilder AddPartnerAuthSilo(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var cluster = configuration.GetSection(ClusterSettings.SectionName).Get<ClusterSettings>() ?? new ClusterSettings();
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = cluster.ClusterId;
+            o.ServiceId = cluster.ServiceId;
+        });
+        if (cluster.Membership == MembershipProvider.Postgres)
+        {
+            silo.UseAdoNetClustering(o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = MembershipConnectionString(configuration, cluster);
+            });
+            silo.ConfigureEndpoints(IPAddress.Parse(cluster.AdvertisedAddress), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: false);
+        }
+        else
+        {
+            silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+        }
+
+        silo.Services.AddPartnerAuthCore(configuration);
+        silo.Services.AddPartnerAuthStorage(configuration);
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaInitializer>();
+        return silo;
+    }
+
+    /// <summary>Makes this host a client of silos elsewhere.</summary>
+    public static IClientBuilder AddPartnerAuthClient(this IClientBuilder client, IConfiguration configuration)
+    {
+        var cluster = configuration.GetSection(ClusterSettings.SectionName).Get<ClusterSettings>() ?? new ClusterSettings();
+        client.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = cluster.ClusterId;
+            o.ServiceId = cluster.ServiceId;
+        });
+        if (cluster.Membership == MembershipProvider.Postgres)
+        {
+            client.UseAdoNetClustering(o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = MembershipConnectionString(configuration, cluster);
+            });
+        }
+        else
+        {
+            client.UseLocalhostClustering(cluster.GatewayPort, cluster.ServiceId, cluster.ClusterId);
+        }
+
+        client.Services.AddPartnerAuthCore(configuration);
+        return client;
+    }
+
+    /// <summary>What both sides use: token rules, the clock and metrics.</summary>
+    public static IServiceCollection AddPartnerAuthCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PartnerAuthOptions>()
+            .Bind(configuration.GetSection(PartnerAuthOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<PartnerAuthMetrics>();
+        return services;
+    }
+
+    /// <summary>Verification on this node: the key cache and the authenticator.</summary>
+    public static IServiceCollection AddPartnerTokenVerification(this IServiceCollection services)
+    {
+        services.TryAddSingleton<PartnerKeyCache>();
+        services.TryAddSingleton<PartnerTokenAuthenticator>();
+        return services;
+    }
+
+    private static IServiceCollection AddPartnerAuthStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StorageOptions>()
+            .Bind(configuration.GetSection(StorageOptions.SectionName))
+            .ValidateDataAnnotations()
+            .Validate(o => o.Provider != StorageProvider.Postgres || !string.IsNullOrWhiteSpace(o.ConnectionString),
+                "Storage:ConnectionString is required when Storage:Provider is Postgres.")
+            .ValidateOnStart();
+        services.TryAddSingleton<IPartnerStore>(sp => CreateStore(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
+        services.TryAddSingleton<ReplayRecordWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReplayRecordWriter>());
+        services.AddHostedService<ReplayRecordJanitor>();
+        return services;
+    }
+
+    private static SqlPartnerStore CreateStore(StorageOptions options)
+    {
+        if (options.Provider == StorageProvider.Postgres)
+        {
+            return new SqlPartnerStore(NpgsqlDataSource.Create(options.ConnectionString!), SqlDialect.Postgres, [SchemaScripts.OrleansClusteringPostgres]);
+        }
+
+        var directory = Path.GetFullPath(options.DataDirectory);
+        Directory.CreateDirectory(directory);
+        var connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(directory, "partner-auth.db"),
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+        }.ToString();
+        DbDataSource dataSource = SqliteFactory.Instance.CreateDataSource(connectionString);
+        return new SqlPartnerStore(dataSource, SqlDialect.Sqlite);
+    }
+
+    private static string MembershipConnectionString(IConfiguration configuration, ClusterSettings cluster) =>
+        cluster.ConnectionString
+        ?? configuration[$"{StorageOptions.SectionName}:{nameof(StorageOptions.ConnectionString)}"]
+        ?? throw new InvalidOperationException("Cluster:ConnectionString (or Storage:ConnectionString) is required for Postgres membership.");
+}

@@ -1,0 +1,207 @@
+using JustGold.Grains.Contracts;
+using JustGold.Grains.Diagnostics;
+using JustGold.Grains.Storage;
+using JustGold.Grains.Verification;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace JustGold.Grains.Partners;
+
+/// <summary>
+/// One partner: profile, keys and used jti values. Writes go to storage before memory, so
+/// what this grain has said survives it. Signature checks happen elsewhere; this grain keeps
+/// the final, atomic say on whether a key is active and a jti unseen.
+/// </summary>
+public sealed partial class PartnerGrain(
+    IPartnerStore store,
+    ReplayRecordWriter replayWriter,
+    TimeProvider time,
+    IOptions<PartnerAuthOptions> authOptions,
+    IOptions<StorageOptions> storageOptions,
+    PartnerAuthMetrics metrics,
+    ILogger<PartnerGrain> logger) : Grain, IPartnerGrain
+{
+    private readonly ReplayLedger _ledger = new();
+    private StoredPartner? _partner;
+    private PartnerKeySet _keySet = PartnerKeySet.Unregistered;
+
+    private string PartnerId => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        metrics.PartnerGrainActivated();
+        _partner = await store.LoadPartnerAsync(PartnerId, cancellationToken);
+        if (_partner is null)
+        {
+            return;
+        }
+
+        RefreshKeySet();
+        if (storageOptions.Value.DurableReplayRecords)
+        {
+            var now = time.GetUtcNow().ToUnixTimeSeconds();
+            foreach (var record in await store.LoadReplayRecordsAsync(PartnerId, now, cancellationToken))
+            {
+                _ledger.TryAdd(record.Jti, record.ForgetAtUnixSeconds);
+            }
+
+            LogActivated(logger, PartnerId, _ledger.Count);
+        }
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        metrics.PartnerGrainDeactivated();
+        return Task.CompletedTask;
+    }
+
+    public async Task<PartnerUpsertResult> UpsertAsync(PartnerUpdate update)
+    {
+        var now = time.GetUtcNow();
+        var created = _partner is null;
+        var next = _partner is null
+            ? new StoredPartner(PartnerId, update.Name ?? PartnerId, update.Status ?? PartnerStatus.Active, now, now, [])
+            : _partner with { Name = update.Name ?? _partner.Name, Status = update.Status ?? _partner.Status, Updated = now };
+        await store.SavePartnerAsync(next, CancellationToken.None);
+        _partner = next;
+        RefreshKeySet();
+        return new PartnerUpsertResult(created, Describe(next));
+    }
+
+    public Task<PartnerDetails?> GetAsync()
+    {
+        if (_partner is null)
+        {
+            DeactivateOnIdle();
+            return Task.FromResult<PartnerDetails?>(null);
+        }
+
+        return Task.FromResult<PartnerDetails?>(Describe(_partner));
+    }
+
+    public async Task<KeyChangeResult> AddKeyAsync(PartnerKey key, string actor)
+    {
+        if (_partner is null)
+        {
+            DeactivateOnIdle();
+            return new KeyChangeResult(KeyChangeFailure.PartnerNotFound, false, null);
+        }
+
+        var existing = _partner.Keys.FirstOrDefault(k => k.Kid == key.Kid);
+        if (existing is not null)
+        {
+            return existing.Status == KeyStatus.Active
+                ? new KeyChangeResult(KeyChangeFailure.None, false, existing)
+                : new KeyChangeResult(KeyChangeFailure.KeyRevoked, false, existing);
+        }
+
+        if (_partner.Keys.Count(k => k.Status == KeyStatus.Active) >= authOptions.Value.MaxActiveKeysPerPartner)
+        {
+            return new KeyChangeResult(KeyChangeFailure.TooManyKeys, false, null);
+        }
+
+        var stored = key with { Status = KeyStatus.Active, Created = time.GetUtcNow(), Revoked = null };
+        await store.SaveKeyAsync(PartnerId, stored, Audit(actor, stored.Kid, "added"), CancellationToken.None);
+        _partner = _partner with { Keys = [.. _partner.Keys, stored] };
+        RefreshKeySet();
+        LogKeyChanged(logger, PartnerId, stored.Kid, "added");
+        return new KeyChangeResult(KeyChangeFailure.None, true, stored);
+    }
+
+    public async Task<KeyChangeResult> RevokeKeyAsync(string kid, string actor)
+    {
+        var existing = _partner?.Keys.FirstOrDefault(k => k.Kid == kid);
+        if (_partner is null || existing is null)
+        {
+            return new KeyChangeResult(_partner is null ? KeyChangeFailure.PartnerNotFound : KeyChangeFailure.KeyNotFound, false, null);
+        }
+
+        if (existing.Status == KeyStatus.Revoked)
+        {
+            return new KeyChangeResult(KeyChangeFailure.None, false, existing);
+        }
+
+        var revoked = existing with { Status = KeyStatus.Revoked, Revoked = time.GetUtcNow() };
+        await store.SaveKeyAsync(PartnerId, revoked, Audit(actor, kid, "revoked"), CancellationToken.None);
+        _partner = _partner with { Keys = [.. _partner.Keys.Select(k => k.Kid == kid ? revoked : k)] };
+        RefreshKeySet();
+        LogKeyChanged(logger, PartnerId, kid, "revoked");
+        return new KeyChangeResult(KeyChangeFailure.None, false, revoked);
+    }
+
+    public Task<PartnerKeySet> GetKeySetAsync()
+    {
+        if (_partner is null)
+        {
+            // An unknown issuer must not keep a grain alive: attackers choose issuers freely.
+            DeactivateOnIdle();
+        }
+
+        return Task.FromResult(_keySet);
+    }
+
+    public async Task<ConfirmationVerdict> ConfirmAsync(TokenConfirmation confirmation)
+    {
+        if (_partner is not { Status: PartnerStatus.Active })
+        {
+            if (_partner is null)
+            {
+                DeactivateOnIdle();
+            }
+
+            return ConfirmationVerdict.PartnerNotActive;
+        }
+
+        if (!_keySet.ActiveKeys.Any(k => k.Kid == confirmation.Kid))
+        {
+            return ConfirmationVerdict.KeyNotActive;
+        }
+
+        // From here to TryAdd there is no await: check-and-insert is one step on this grain's thread.
+        var now = time.GetUtcNow().ToUnixTimeSeconds();
+        _ledger.Prune(now);
+        var forgetAt = confirmation.ExpiresAtUnixSeconds + authOptions.Value.ClockSkewSeconds;
+        if (!_ledger.TryAdd(confirmation.Jti, forgetAt))
+        {
+            return ConfirmationVerdict.Replayed;
+        }
+
+        if (!storageOptions.Value.DurableReplayRecords)
+        {
+            return ConfirmationVerdict.Accepted;
+        }
+
+        try
+        {
+            // Other confirmations interleave while this waits, so one partner's tokens share a group commit.
+            var inserted = await replayWriter.AppendAsync(new ReplayRecord(PartnerId, confirmation.Jti, forgetAt));
+            return inserted ? ConfirmationVerdict.Accepted : ConfirmationVerdict.Replayed;
+        }
+        catch (Exception ex)
+        {
+            // Not durable, so not accepted; the jti stays usable for a retry.
+            _ledger.Remove(confirmation.Jti);
+            LogReplayRecordFailed(logger, ex, PartnerId, confirmation.Kid);
+            return ConfirmationVerdict.StorageUnavailable;
+        }
+    }
+
+    private void RefreshKeySet() => _keySet = _partner is null
+        ? PartnerKeySet.Unregistered
+        : new PartnerKeySet(true, _partner.Status, [.. _partner.Keys.Where(k => k.Status == KeyStatus.Active)]);
+
+    private KeyAuditEntry Audit(string actor, string kid, string action) =>
+        new(time.GetUtcNow(), actor, PartnerId, kid, action);
+
+    private static PartnerDetails Describe(StoredPartner partner) =>
+        new(partner.PartnerId, partner.Name, partner.Status, partner.Created, partner.Updated, partner.Keys);
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Partner {PartnerId} activated with {ReplayRecords} live replay records")]
+    private static partial void LogActivated(ILogger logger, string partnerId, int replayRecords);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Partner {PartnerId} key {Kid} {Action}")]
+    private static partial void LogKeyChanged(ILogger logger, string partnerId, string kid, string action);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Partner {PartnerId}: replay record for a token signed by {Kid} could not be stored; refused")]
+    private static partial void LogReplayRecordFailed(ILogger logger, Exception exception, string partnerId, string kid);
+}

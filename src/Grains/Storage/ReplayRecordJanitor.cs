@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace JustGold.Grains.Storage;
+
+/// <summary>Deletes stored replay records once their tokens have expired, so storage holds only live jti values.</summary>
+public sealed partial class ReplayRecordJanitor(
+    IPartnerStore store,
+    TimeProvider time,
+    IOptions<StorageOptions> options,
+    ILogger<ReplayRecordJanitor> logger) : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.DurableReplayRecords)
+        {
+            return;
+        }
+
+        // Real time, not the injected clock: this is housekeeping cadence, not token rules.
+        using var timer = new PeriodicTimer(Interval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                var deleted = await store.DeleteExpiredReplayRecordsAsync(time.GetUtcNow().ToUnixTimeSeconds(), stoppingToken);
+                if (deleted > 0)
+                {
+                    LogDeleted(logger, deleted);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogFailed(logger, ex);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Debug, Message = "Deleted {Count} expired replay records")]
+    private static partial void LogDeleted(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Deleting expired replay records failed; will try again")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
+}

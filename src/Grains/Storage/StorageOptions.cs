@@ -1,0 +1,38 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace JustGold.Grains.Storage;
+
+/// <summary>Where partners, keys, the audit trail and replay records live (configuration section <c>Storage</c>).</summary>
+public sealed class StorageOptions
+{
+    public const string SectionName = "Storage";
+
+    /// <summary><c>Sqlite</c> (embedded default, a file in <see cref="DataDirectory"/>) or <c>Postgres</c> (cluster).</summary>
+    public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
+
+    /// <summary>Folder of the embedded database; relative paths start at the working directory.</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>Npgsql connection string, required with the Postgres provider.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Create or update the tables at start-up (idempotent).</summary>
+    public bool ApplySchema { get; set; } = true;
+
+    /// <summary>
+    /// Write each accepted jti to storage before answering, so replay protection survives a crash.
+    /// Off keeps them in memory only: for measuring the cost, never for production.
+    /// </summary>
+    public bool DurableReplayRecords { get; set; } = true;
+
+    /// <summary>Most replay records written in one group commit.</summary>
+    [Range(1, 10_000)]
+    public int MaxReplayBatch { get; set; } = 512;
+}
+
+public enum StorageProvider
+{
+    Sqlite,
+    Postgres,
+}
