@@ -39,6 +39,12 @@ public static class PartnerAuthHosting
             silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
         }
 
+        return silo.AddPartnerAuthGrainServices(configuration);
+    }
+
+    /// <summary>What grains need on any silo, whatever finds the other silos: storage, group commit, housekeeping.</summary>
+    public static ISiloBuilder AddPartnerAuthGrainServices(this ISiloBuilder silo, IConfiguration configuration)
+    {
         silo.Services.AddPartnerAuthCore(configuration);
         silo.Services.AddPartnerAuthStorage(configuration);
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaInitializer>();
