@@ -1,0 +1,123 @@
+using System.Diagnostics.Metrics;
+using System.Reflection;
+using System.Security.Cryptography;
+using JustGold.Grains.Contracts;
+using JustGold.Grains.Diagnostics;
+using JustGold.Grains.Keys;
+using JustGold.Grains.Verification;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace JustGold.Benchmarks;
+
+/// <summary>A partner key pair as a partner would hold it, plus the stored public key the product keeps.</summary>
+public sealed class BenchKey
+{
+    private BenchKey(AsymmetricAlgorithm algorithm, PartnerKey stored)
+    {
+        Algorithm = algorithm;
+        Stored = stored;
+    }
+
+    public AsymmetricAlgorithm Algorithm { get; }
+
+    public PartnerKey Stored { get; }
+
+    /// <summary>RSA 2048 for RS*/PS*, EC P-256 for ES256; the stored key goes through the product's PEM parser.</summary>
+    public static BenchKey Create(string alg)
+    {
+        AsymmetricAlgorithm algorithm = alg == "ES256" ? ECDsa.Create(ECCurve.NamedCurves.nistP256) : RSA.Create(2048);
+        var reading = PublicKeyParser.Read(algorithm.ExportSubjectPublicKeyInfoPem(), DateTimeOffset.UtcNow);
+        return new BenchKey(algorithm, reading.Key ?? throw new InvalidOperationException(reading.Problem));
+    }
+
+    /// <summary>A token as a partner's stock library makes it (JsonWebTokenHandler), with a fresh jti.</summary>
+    public string Sign(string partnerId, string alg, bool withKid)
+    {
+        AsymmetricSecurityKey key = Algorithm is RSA rsa ? new RsaSecurityKey(rsa) : new ECDsaSecurityKey((ECDsa)Algorithm);
+        key.KeyId = withKid ? Stored.Kid : null;
+        var now = DateTime.UtcNow;
+        return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = partnerId,
+            Audience = "justgold-api",
+            IssuedAt = now,
+            Expires = now.AddMinutes(50),
+            SigningCredentials = new SigningCredentials(key, alg),
+            Claims = new Dictionary<string, object>
+            {
+                ["sub"] = "bench-client",
+                ["jti"] = Guid.NewGuid().ToString(),
+            },
+        });
+    }
+}
+
+/// <summary>
+/// The product's <see cref="PartnerTokenAuthenticator"/> wired to in-memory partner grains, so a
+/// benchmark measures the verification path on the API node without an Orleans round trip.
+/// The fake grain accepts every confirmation: the replay step is measured on its own.
+/// </summary>
+public static class BenchAuthenticator
+{
+    public static PartnerTokenAuthenticator Create(IReadOnlyDictionary<string, PartnerKeySet> partners)
+    {
+        var grains = GrainFactoryProxy.Create(partners);
+        var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
+        return new PartnerTokenAuthenticator(
+            new PartnerKeyCache(grains),
+            grains,
+            Microsoft.Extensions.Options.Options.Create(new PartnerAuthOptions()),
+            TimeProvider.System,
+            new PartnerAuthMetrics(meters),
+            NullLogger<PartnerTokenAuthenticator>.Instance);
+    }
+}
+
+/// <summary>An <see cref="IGrainFactory"/> that only knows <c>GetGrain&lt;IPartnerGrain&gt;(string)</c>.</summary>
+public class GrainFactoryProxy : DispatchProxy
+{
+    private IReadOnlyDictionary<string, PartnerKeySet> _partners = new Dictionary<string, PartnerKeySet>();
+
+    public static IGrainFactory Create(IReadOnlyDictionary<string, PartnerKeySet> partners)
+    {
+        var factory = DispatchProxy.Create<IGrainFactory, GrainFactoryProxy>();
+        ((GrainFactoryProxy)(object)factory)._partners = partners;
+        return factory;
+    }
+
+    protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+    {
+        if (targetMethod is { Name: nameof(IGrainFactory.GetGrain), IsGenericMethod: true }
+            && targetMethod.GetGenericArguments()[0] == typeof(IPartnerGrain)
+            && args is [string partnerId, ..])
+        {
+            return PartnerGrainProxy.Create(_partners.GetValueOrDefault(partnerId) ?? PartnerKeySet.Unregistered);
+        }
+
+        throw new NotSupportedException($"The benchmark grain factory does not support {targetMethod}.");
+    }
+}
+
+/// <summary>A partner grain that hands out a fixed key set and accepts every confirmation.</summary>
+public class PartnerGrainProxy : DispatchProxy
+{
+    private static readonly Task<ConfirmationVerdict> Accepted = Task.FromResult(ConfirmationVerdict.Accepted);
+    private Task<PartnerKeySet> _keySet = Task.FromResult(PartnerKeySet.Unregistered);
+
+    public static IPartnerGrain Create(PartnerKeySet keySet)
+    {
+        var grain = DispatchProxy.Create<IPartnerGrain, PartnerGrainProxy>();
+        ((PartnerGrainProxy)(object)grain)._keySet = Task.FromResult(keySet);
+        return grain;
+    }
+
+    protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) => targetMethod?.Name switch
+    {
+        nameof(IPartnerGrain.GetKeySetAsync) => _keySet,
+        nameof(IPartnerGrain.ConfirmAsync) => Accepted,
+        _ => throw new NotSupportedException($"The benchmark partner grain does not support {targetMethod}."),
+    };
+}

@@ -1,0 +1,27 @@
+// Benchmarks for the verification path. Usage (always Release):
+//   dotnet run -c Release --project benchmarks/JustGold.Benchmarks -- --filter '*'   BenchmarkDotNet, all benchmarks
+//   dotnet run -c Release --project benchmarks/JustGold.Benchmarks -- memory         replay ledger bytes per jti and prune cost
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using JustGold.Benchmarks;
+
+if (args.Length > 0 && args[0] == "memory")
+{
+    return ReplayLedgerMemory.Run(args.Skip(1).ToArray());
+}
+
+// In-process: no generated project to build, so the repository's strict build settings never
+// meet BenchmarkDotNet's generated code, and a run takes a few minutes on 2 cores.
+var config = DefaultConfig.Instance
+    .AddJob(Job.Default
+        .WithToolchain(InProcessEmitToolchain.Instance)
+        .WithWarmupCount(3)
+        .WithIterationCount(10)
+        .WithId("InProcess"))
+    .AddDiagnoser(MemoryDiagnoser.Default)
+    .WithOptions(ConfigOptions.DisableOptimizationsValidator);
+BenchmarkSwitcher.FromAssembly(typeof(VerificationBenchmarks).Assembly).Run(args, config);
+return 0;

@@ -1,0 +1,122 @@
+using System.Security.Cryptography;
+using System.Text;
+using BenchmarkDotNet.Attributes;
+using JustGold.Grains.Contracts;
+using JustGold.Grains.Verification;
+using Microsoft.IdentityModel.Tokens;
+using TokenReader = JustGold.Grains.Verification.TokenReader;
+
+namespace JustGold.Benchmarks;
+
+/// <summary>
+/// The verification path on the API node, per algorithm: form checks alone, the signature check
+/// alone (the product's key objects and provider calls), the whole authenticator (key cache, signature,
+/// claims, an in-memory grain confirmation), and the bare .NET crypto call as the floor.
+/// </summary>
+public class VerificationBenchmarks
+{
+    private const string PartnerId = "bench-partner";
+
+    private string _raw = "";
+    private string _header = "";
+    private ParsedToken _parsed = null!;
+    private VerificationKey _key = null!;
+    private PartnerTokenAuthenticator _authenticator = null!;
+    private AsymmetricAlgorithm _floorKey = null!;
+    private byte[] _input = [];
+    private byte[] _signature = [];
+
+    [Params("RS256", "PS256", "ES256")]
+    public string Alg { get; set; } = "RS256";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var key = BenchKey.Create(Alg);
+        _raw = key.Sign(PartnerId, Alg, withKid: true);
+        _header = "Bearer " + _raw;
+        _parsed = TokenReader.Read(_raw, out var problem) ?? throw new InvalidOperationException(problem);
+        _key = new VerificationKey(key.Stored);
+        var keySet = new PartnerKeySet(true, PartnerStatus.Active, [key.Stored]);
+        _authenticator = BenchAuthenticator.Create(new Dictionary<string, PartnerKeySet> { [PartnerId] = keySet });
+        var result = _authenticator.AuthenticateAsync(_header).GetAwaiter().GetResult();
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException($"Setup token refused: {result.Failure} {result.Message}");
+        }
+
+        _floorKey = Alg == "ES256" ? ECDsa.Create() : RSA.Create();
+        _floorKey.ImportSubjectPublicKeyInfo(key.Stored.SubjectPublicKeyInfo, out _);
+        _input = Encoding.ASCII.GetBytes(_raw[.._raw.LastIndexOf('.')]);
+        _signature = Base64UrlEncoder.DecodeBytes(_raw[(_raw.LastIndexOf('.') + 1)..]);
+    }
+
+    /// <summary>TokenReader.Read: shape, JSON, header and claim checks; no key touched.</summary>
+    [Benchmark]
+    public ParsedToken? ReadToken() => TokenReader.Read(_raw, out _);
+
+    /// <summary>
+    /// The signature check as PartnerTokenAuthenticator does it (its private Verifies/FindVerifyingKey):
+    /// decode the signature, take the signing input, ask the key's CryptoProviderFactory to verify.
+    /// </summary>
+    [Benchmark]
+    public bool VerifySignature()
+    {
+        var encoded = _parsed.Jwt.EncodedToken;
+        var signature = Base64UrlEncoder.DecodeBytes(_parsed.Jwt.EncodedSignature);
+        var input = Encoding.ASCII.GetBytes(encoded, 0, encoded.LastIndexOf('.'));
+        var factory = _key.SecurityKey.CryptoProviderFactory;
+        var provider = factory.CreateForVerifying(_key.SecurityKey, _parsed.Algorithm);
+        try
+        {
+            return provider.Verify(input, signature);
+        }
+        finally
+        {
+            factory.ReleaseSignatureProvider(provider);
+        }
+    }
+
+    /// <summary>The whole API-node path: header → form → key cache → signature → claims → (in-memory) confirm → result.</summary>
+    [Benchmark]
+    public Task<AuthenticationResult> Authenticate() => _authenticator.AuthenticateAsync(_header);
+
+    /// <summary>The floor: one bare .NET verify of the same bytes, no IdentityModel.</summary>
+    [Benchmark]
+    public bool CryptoFloor() => _floorKey switch
+    {
+        RSA rsa => rsa.VerifyData(_input, _signature, HashAlgorithmName.SHA256,
+            Alg == "PS256" ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1),
+        ECDsa ec => ec.VerifyData(_input, _signature, HashAlgorithmName.SHA256),
+        _ => false,
+    };
+}
+
+/// <summary>Tokens with and without kid when the partner holds five active RSA keys and signed with the last one.</summary>
+public class KeySelectionBenchmarks
+{
+    private const string PartnerId = "bench-five-keys";
+
+    private string _header = "";
+    private PartnerTokenAuthenticator _authenticator = null!;
+
+    [Params(true, false)]
+    public bool Kid { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var keys = Enumerable.Range(0, 5).Select(_ => BenchKey.Create("RS256")).ToArray();
+        _header = "Bearer " + keys[^1].Sign(PartnerId, "RS256", Kid);
+        var keySet = new PartnerKeySet(true, PartnerStatus.Active, [.. keys.Select(k => k.Stored)]);
+        _authenticator = BenchAuthenticator.Create(new Dictionary<string, PartnerKeySet> { [PartnerId] = keySet });
+        var result = _authenticator.AuthenticateAsync(_header).GetAwaiter().GetResult();
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException($"Setup token refused: {result.Failure} {result.Message}");
+        }
+    }
+
+    [Benchmark]
+    public Task<AuthenticationResult> AuthenticateRs256FiveKeys() => _authenticator.AuthenticateAsync(_header);
+}
