@@ -40,6 +40,12 @@ internal sealed class Options
           --expect-replay true|false  run the replay phase; expects 401 replayed_token (default true)
           --timeout SECONDS      per-request timeout (default 30)
           --json FILE            also write the summary as JSON to FILE
+          --save-tokens FILE     sign --requests COUNT tokens, write them to FILE (one per line) and exit;
+                                 with --register false no --url is needed
+          --tokens-file FILE     count mode: send tokens read from FILE (made by --save-tokens with the
+                                 same --keys-dir, --alg and --partners) instead of signing them
+          --skip N               with --tokens-file: start at line N, so runs against one server
+                                 process use disjoint tokens (default 0)
           --setup-only true|false  only create/load the keys (and register them), then exit; with
                                  --register false no --url is needed (default false)
           --help                 this text
@@ -69,6 +75,9 @@ internal sealed class Options
     public double TimeoutSeconds { get; private set; } = 30;
     public string? JsonFile { get; private set; }
     public bool SetupOnly { get; private set; }
+    public string? SaveTokens { get; private set; }
+    public string? TokensFile { get; private set; }
+    public int Skip { get; private set; }
 
     public bool Help { get; private set; }
 
@@ -139,6 +148,9 @@ internal sealed class Options
                 case "--timeout": o.TimeoutSeconds = ParseDouble(name, value); break;
                 case "--json": o.JsonFile = value; break;
                 case "--setup-only": o.SetupOnly = ParseBool(name, value); break;
+                case "--save-tokens": o.SaveTokens = value; break;
+                case "--tokens-file": o.TokensFile = value; break;
+                case "--skip": o.Skip = ParseInt(name, value, 0); break;
                 default: throw new ArgumentException($"Unknown option {name} (see --help).");
             }
         }
@@ -148,7 +160,12 @@ internal sealed class Options
             return o;
         }
 
-        if (o.Urls.Count == 0 && !(o.SetupOnly && !o.Register))
+        if ((o.SaveTokens is not null || o.TokensFile is not null) && o.Requests is null)
+        {
+            throw new ArgumentException("--save-tokens and --tokens-file need --requests COUNT.");
+        }
+
+        if (o.Urls.Count == 0 && !((o.SetupOnly || o.SaveTokens is not null) && !o.Register))
         {
             throw new ArgumentException("--url is required.");
         }
