@@ -9,7 +9,8 @@
 # Knobs (environment): BENCH_SECONDS (target length of a measured run), BENCH_WARMUP (warm-up
 # requests per server process), BENCH_MAX_REQUESTS (cap per measured run), BENCH_ROUNDS (baseline/
 # product alternations per scenario), BENCH_CONNECTIONS (default 64), BENCH_STARTS (start-up trials),
-# BENCH_OUTPUT (default docs/benchmarks.md), BENCH_SKIP_BUILD=1 (reuse the Release build).
+# BENCH_OUTPUT (default docs/benchmarks.md), BENCH_SKIP_BUILD=1 (reuse the Release build),
+# BENCH_KEYS_DIR (partner key pairs, kept between runs; default ~/.cache/justgold-bench/keys).
 #
 # Only 127.0.0.1; every loop is bounded; only the processes this script starts are stopped, by PID.
 set -euo pipefail
@@ -41,7 +42,8 @@ TTL=3000 # token lifetime: saved tokens must outlive the whole run (the product 
 
 WORK=$(mktemp -d /tmp/justgold-bench.XXXXXX)
 RESULTS="$WORK/results.tsv"
-KEYS="$WORK/keys"
+# Keys are kept between runs (RSA key generation is slow on a busy machine); test keys only.
+KEYS=${BENCH_KEYS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/justgold-bench/keys}
 TOKENS="$WORK/tokens"
 mkdir -p "$KEYS/rsa" "$KEYS/ec" "$TOKENS" "$WORK/runs"
 : > "$RESULTS"
@@ -86,6 +88,12 @@ free_port() {
   done
   echo "no free port found" >&2
   return 1
+}
+
+commit_counters() { # the product's group commits and records written so far (0 0 for the baseline)
+  curl -s --max-time 5 "$SERVER_URL/metrics" 2>/dev/null | awk '
+    /^partner_auth_replay_records_batch_size_count/ { c = $NF } /^partner_auth_replay_records_batch_size_sum/ { s = $NF }
+    END { printf "%d %d\n", c, s }'
 }
 
 cpu_ticks() { # utime + stime of a process, in clock ticks
@@ -170,14 +178,16 @@ measure() {
   [[ "$alg" == ES256 ]] && keys=$KEYS/ec
   local json="$WORK/runs/$label.$kind.r$round.json" before after rc=0 rate=""
   [[ "${1:-}" == --rate ]] && rate=$2
+  read -r commits_before records_before <<< "$(commit_counters)"
   before=$(cpu_ticks "$SERVER_PID")
   loadtest --url "$SERVER_URL" --register false --keys-dir "$keys" --alg "$alg" --kid "$kid" --distribution "$dist" \
     --tokens-file "$file" --skip "$skip" --requests "$count" --replay-sample 200 --expect-replay "$replay" \
     --json "$json" "$@" > "$WORK/runs/$label.$kind.r$round.out" 2>&1 || rc=$?
   after=$(cpu_ticks "$SERVER_PID")
+  read -r commits_after records_after <<< "$(commit_counters)"
   if [[ ! -s "$json" ]]; then
     log "  $label $kind: load tool failed (exit $rc); see $WORK/runs/$label.$kind.r$round.out"
-    printf '%s\t%s\t%s\t0\t0\t0\t0\t0\t%s\t%s\t%s\n' "$label" "$kind" "$round" "$rc" "-1" "${rate:-}" >> "$RESULTS"
+    printf '%s\t%s\t%s\t0\t0\t0\t0\t0\t%s\t%s\t%s\t0\t0\n' "$label" "$kind" "$round" "$rc" "-1" "${rate:-}" >> "$RESULTS"
     return 0
   fi
   local requests rps p50 p99 unexpected replaybad cpu_us
@@ -187,9 +197,10 @@ measure() {
   p99=$(jq -r .latencyMs.p99 "$json")
   unexpected=$(jq -r .unexpected "$json")
   replaybad=$(jq -r 'if .replay == null then 0 else .replay.mismatches end' "$json")
-  cpu_us=$(awk -v t=$((after - before)) -v n="$requests" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", n > 0 ? t * 1e6 / hz / n : 0 }')
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
-    "$label" "$kind" "$round" "$requests" "$rps" "$cpu_us" "$p50" "$p99" "$rc" "$((unexpected + replaybad))" "${rate:-}" >> "$RESULTS"
+  cpu_us=$(awk -v t=$((after - before)) -v n="$requests" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", (n > 0 ? t * 1e6 / hz / n : 0) }')
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+    "$label" "$kind" "$round" "$requests" "$rps" "$cpu_us" "$p50" "$p99" "$rc" "$((unexpected + replaybad))" "${rate:-}" \
+    "$((commits_after - commits_before))" "$((records_after - records_before))" "$(cut -d' ' -f1 /proc/loadavg)" >> "$RESULTS"
   log "  $label $kind round $round: $requests req, $rps req/s, ${cpu_us} µs CPU/req, p99 $p99 ms, exit $rc${rate:+, target $rate req/s}"
   LAST_RPS=$rps
 }
@@ -298,7 +309,7 @@ startup_trials() {
     t1=$(date +%s%N)
     stop_server
     if [[ "$code" == 200 ]]; then
-      printf 'startup\tproduct\t%s\t1\t0\t0\t0\t0\t0\t0\t%s\n' "$trial" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')" >> "$RESULTS"
+      printf 'startup\tproduct\t%s\t1\t0\t0\t0\t0\t0\t0\t%s\t0\t0\n' "$trial" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')" >> "$RESULTS"
       log "  start-up trial $trial: first 200 after $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }') s"
     else
       log "  start-up trial $trial: no 200 (last status $code)"
@@ -463,6 +474,14 @@ EOF
 
 Target: product p99 ≤ 10 ms at 70 % of peak.
 
+### Group commit (SQLite, embedded, durable replay records on)
+
+| run | requests | req/s | commits | records | records per commit | commits/s |
+|---|---:|---:|---:|---:|---:|---:|
+EOF
+  awk -F'\t' '$2 == "product" && $12 > 0 { printf "| %s r%s | %s | %.0f | %s | %s | %.1f | %.0f |\n", $1, $3, $4, $5, $12, $13, $13 / $12, $12 * $5 / $4 }' "$RESULTS"
+  cat <<EOF
+
 ### Start-up (embedded product, built)
 
 First \`200\` from \`/v1/ping\` after launching the process: median **$STARTUP_MEDIAN s** over $STARTS trials ($STARTUP_ALL). Target ≤ 3 s.
@@ -471,7 +490,8 @@ First \`200\` from \`/v1/ping\` after launching the process: median **$STARTUP_M
 
 Tab-separated, one line per measured run: label, server, round, requests, req/s, CPU µs/req, p50 ms,
 p99 ms, load tool exit code, unexpected answers (main + replay phase), target rate (start-up rows:
-seconds to first 200).
+seconds to first 200), group commits and replay records written during the run (product only, from
+its /metrics), the machine's 1-minute load average at the end of the run.
 
 \`\`\`
 EOF
