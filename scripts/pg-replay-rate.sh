@@ -57,3 +57,13 @@ done
 rows=$("${PSQL[@]}" -At -c "SELECT count(*) FROM jg_replay_records")
 echo
 echo "Rows in the table at the end: $rows."
+
+# The same server through the product's own code (SqlPartnerStore.AppendReplayRecordsAsync, one writer),
+# next to SQLite as the embedded default configures it; needs a Release build of benchmarks/.
+BENCH_DLL="$(cd "$(dirname "$0")/.." && pwd)/benchmarks/JustGold.Benchmarks/bin/Release/net10.0/JustGold.Benchmarks.dll"
+if [[ -f "$BENCH_DLL" ]]; then
+  "${PSQL[@]}" -c "DROP TABLE jg_replay_records"
+  echo
+  JUSTGOLD_BENCH_PG="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=postgres" \
+    timeout 300 dotnet "$BENCH_DLL" storage "${STORAGE_SECONDS:-3}" | grep -v '^RESULT'
+fi

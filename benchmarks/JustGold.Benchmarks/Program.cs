@@ -1,6 +1,8 @@
 // Benchmarks for the verification path. Usage (always Release):
 //   dotnet run -c Release --project benchmarks/JustGold.Benchmarks -- --filter '*'   BenchmarkDotNet, all benchmarks
 //   dotnet run -c Release --project benchmarks/JustGold.Benchmarks -- memory         replay ledger bytes per jti and prune cost
+//   dotnet run -c Release --project benchmarks/JustGold.Benchmarks -- storage [s]    replay records/s through SqlPartnerStore (SQLite;
+//                                                                                    PostgreSQL too with JUSTGOLD_BENCH_PG=<connection string>)
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Diagnosers;
 using BenchmarkDotNet.Jobs;
@@ -11,6 +13,11 @@ using JustGold.Benchmarks;
 if (args.Length > 0 && args[0] == "memory")
 {
     return ReplayLedgerMemory.Run(args.Skip(1).ToArray());
+}
+
+if (args.Length > 0 && args[0] == "storage")
+{
+    return await ReplayStorageRate.RunAsync(args.Skip(1).ToArray());
 }
 
 // In-process: no generated project to build, so the repository's strict build settings never
