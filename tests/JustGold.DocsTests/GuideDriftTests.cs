@@ -15,7 +15,7 @@ public sealed partial class GuideDriftTests
 {
     /// <summary>What a guide code block may be; each kind is checked by a test here or in <see cref="ExamplesEndToEndTests"/>.</summary>
     private static readonly HashSet<string> KnownKinds =
-        ["include", "run", "env", "token", "token-header", "token-payload", "response", "challenge", "diagram"];
+        ["include", "run", "env", "server", "token", "token-header", "token-payload", "response", "challenge", "diagram"];
 
     private static readonly string Guide = File.ReadAllText(Repo.Guide);
     private static readonly IReadOnlyList<CodeBlock> Blocks = MarkdownBlocks.Read(Guide);
@@ -67,6 +67,20 @@ public sealed partial class GuideDriftTests
         var runs = Blocks.Where(b => b.Kind == "run").Select(b => b.Argument).ToList();
         Assert.Equal(expected.Order(), runs.Order());
         Assert.All(Blocks.Where(b => b.Kind == "run"), b => Assert.Equal("bash", b.Language));
+    }
+
+    [Fact]
+    public void Guide_sandbox_command_is_the_operations_page_command_and_matches_the_variables()
+    {
+        var command = MarkdownBlocks.Single(Blocks, "server").Content;
+        var operations = MarkdownBlocks.Read(Repo.Read("docs/operations.md"));
+        Assert.Contains(operations, b => b.Content == command);
+        var env = MarkdownBlocks.Single(Blocks, "env").Content;
+        var key = SandboxKeyPattern().Match(command);
+        var url = SandboxUrlPattern().Match(command);
+        Assert.True(key.Success && url.Success, $"The sandbox command sets no Admin__ApiKey or --urls: {command}");
+        Assert.Contains($"export JUSTGOLD_ADMIN_KEY={key.Groups[1].Value}\n", env, StringComparison.Ordinal);
+        Assert.Contains($"export JUSTGOLD_URL={url.Groups[1].Value}\n", env, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -179,6 +193,12 @@ public sealed partial class GuideDriftTests
 
         return "";
     }
+
+    [GeneratedRegex(@"Admin__ApiKey=(\S+)")]
+    private static partial Regex SandboxKeyPattern();
+
+    [GeneratedRegex(@"--urls (\S+)")]
+    private static partial Regex SandboxUrlPattern();
 
     [GeneratedRegex(@"^export ([A-Z_]+)=", RegexOptions.Multiline)]
     private static partial Regex ExportPattern();
