@@ -59,7 +59,20 @@ public sealed class GuideSandbox : IAsyncLifetime
         Tools.Require("curl", "apt-get install -y curl");
         _workDirectory = Directory.CreateTempSubdirectory("justgold-docs-guide-").FullName;
         _api = await ApiServer.StartAsync();
+        try
+        {
+            await FollowGuideAsync();
+        }
+        catch
+        {
+            // xunit may not dispose a fixture whose initialization failed: stop the API here.
+            await DisposeAsync();
+            throw;
+        }
+    }
 
+    private async Task FollowGuideAsync()
+    {
         var register = await RunBlockAsync("register", _workDirectory, Environment());
         Assert.True(register.ExitCode == 0, $"The guide's register command failed.\n{register}");
         var partner = JsonNode.Parse(register.Output)!.AsObject();
@@ -89,11 +102,13 @@ public sealed class GuideSandbox : IAsyncLifetime
         if (_api is not null)
         {
             await _api.DisposeAsync();
+            _api = null;
         }
 
         if (_workDirectory.Length > 0 && Directory.Exists(_workDirectory))
         {
             Directory.Delete(_workDirectory, recursive: true);
+            _workDirectory = "";
         }
     }
 }
