@@ -54,9 +54,9 @@ for point in "1 1" "1 16" "1 128" "1 512" "2 128" "4 128" "4 512"; do
   lat=$(awk -F'= ' '/^latency average/ { split($2, a, " "); print a[1]; exit }' <<< "$out")
   awk -v c="$clients" -v b="$batch" -v t="$tps" -v l="$lat" 'BEGIN { printf "| %d | %d | %.0f | %.0f | %s |\n", c, b, t, t * b, l }'
 done
-rows=$("${PSQL[@]}" -At -c "SELECT count(*) FROM jg_replay_records")
+read -r rows bytes <<< "$("${PSQL[@]}" -At -F ' ' -c "VACUUM ANALYZE jg_replay_records" -c "SELECT count(*), pg_total_relation_size('jg_replay_records') FROM jg_replay_records")"
 echo
-echo "Rows in the table at the end: $rows."
+echo "Rows in the table at the end: $rows; table + indexes $((bytes / 1048576)) MiB = $((bytes / (rows > 0 ? rows : 1))) bytes per stored record."
 
 # The same server through the product's own code (SqlPartnerStore.AppendReplayRecordsAsync, one writer),
 # next to SQLite as the embedded default configures it; needs a Release build of benchmarks/.
