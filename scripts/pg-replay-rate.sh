@@ -21,7 +21,10 @@ if [[ $(id -u) == 0 ]]; then
   AS=(runuser -u postgres --)
 fi
 
-stop() { "${AS[@]}" "$BIN/pg_ctl" -D "$WORK/data" -m fast -w stop > /dev/null 2>&1 || true; }
+stop() {
+  "${AS[@]}" "$BIN/pg_ctl" -D "$WORK/data" -m fast -w stop > /dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
 trap stop EXIT
 
 "${AS[@]}" "$BIN/initdb" -D "$WORK/data" -U postgres --auth=trust > "$WORK/initdb.log" 2>&1
