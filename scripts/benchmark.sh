@@ -10,7 +10,8 @@
 # requests per server process), BENCH_MAX_REQUESTS (cap per measured run), BENCH_ROUNDS (baseline/
 # product alternations per scenario), BENCH_CONNECTIONS (default 64), BENCH_STARTS (start-up trials),
 # BENCH_OUTPUT (default docs/benchmarks.md), BENCH_SKIP_BUILD=1 (reuse the Release build),
-# BENCH_KEYS_DIR (partner key pairs, kept between runs; default ~/.cache/justgold-bench/keys).
+# BENCH_KEYS_DIR (partner key pairs, kept between runs; default ~/.cache/justgold-bench/keys),
+# BENCH_KEEP_WORK=1 (keep token sets and data directories in the work folder).
 #
 # Only 127.0.0.1; every loop is bounded; only the processes this script starts are stopped, by PID.
 set -euo pipefail
@@ -385,6 +386,10 @@ row() { # <name> <label> <kind> <ratio against: label kind> <note>
   ref=$(median "$rl" "$rk" 5)
   bad=$(bad_runs "$label" "$kind")
   [[ "$bad" != 0 ]] && note="$note; **$bad run(s) with unexpected answers or a non-zero exit**"
+  local spread
+  spread=$(awk -F'\t' -v l="$label" -v k="$kind" '$1 == l && $2 == k && $5 > 0 { if (!n++ || $5 < lo) lo = $5; if ($5 > hi) hi = $5 }
+    END { if (n > 1 && hi / lo > 1.3) printf "%.1f", hi / lo }' "$RESULTS")
+  [[ -n "$spread" ]] && note="$note; rounds differ ${spread}× (noise)"
   printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$(fmt0 "$rps")" "$(fmt0 "$cpu")" "$(fmt1 "$p99")" "$(ratio "$rps" "$ref")" "$(all_values "$label" "$kind" 5)" "$note"
 }
 
@@ -505,4 +510,8 @@ EOF
   echo '```'
 } > "$OUTPUT"
 
-log "wrote $OUTPUT (work files in $WORK)"
+# Token sets and data directories are large (hundreds of MB); the logs and results stay.
+if [[ "${BENCH_KEEP_WORK:-0}" != 1 ]]; then
+  rm -rf "$TOKENS" "$WORK"/data-*
+fi
+log "wrote $OUTPUT (logs and results in $WORK)"
