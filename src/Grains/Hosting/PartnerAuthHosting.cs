@@ -94,6 +94,7 @@ public static class PartnerAuthHosting
     public static IServiceCollection AddPartnerTokenVerification(this IServiceCollection services)
     {
         services.TryAddSingleton<PartnerKeyCache>();
+        services.TryAddSingleton<ConfirmationBatcher>();
         services.TryAddSingleton<PartnerTokenAuthenticator>();
         return services;
     }
