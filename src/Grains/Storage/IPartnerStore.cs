@@ -37,9 +37,10 @@ public interface IPartnerStore
 
     /// <summary>
     /// Inserts records in one transaction. For each record, true when it was new; false when
-    /// that partner already had the jti (a replay another activation let through to here).
+    /// that partner already had the jti live at <paramref name="nowUnixSeconds"/> (a replay
+    /// another activation let through to here).
     /// </summary>
-    Task<bool[]> AppendReplayRecordsAsync(IReadOnlyList<ReplayRecord> records, CancellationToken cancellationToken);
+    Task<bool[]> AppendReplayRecordsAsync(IReadOnlyList<ReplayRecord> records, long nowUnixSeconds, CancellationToken cancellationToken);
 
     /// <summary>Deletes records whose tokens expired; returns how many.</summary>
     Task<int> DeleteExpiredReplayRecordsAsync(long nowUnixSeconds, CancellationToken cancellationToken);

@@ -14,6 +14,7 @@ namespace JustGold.Grains.Storage;
 public sealed partial class ReplayRecordWriter(
     IPartnerStore store,
     IOptions<StorageOptions> options,
+    TimeProvider time,
     PartnerAuthMetrics metrics,
     ILogger<ReplayRecordWriter> logger) : BackgroundService
 {
@@ -71,7 +72,7 @@ public sealed partial class ReplayRecordWriter(
         try
         {
             // Not cancelled by shutdown: a commit under way finishes so its callers get a true answer.
-            var inserted = await store.AppendReplayRecordsAsync(records, CancellationToken.None);
+            var inserted = await store.AppendReplayRecordsAsync(records, time.GetUtcNow().ToUnixTimeSeconds(), CancellationToken.None);
             metrics.ReplayBatchWritten(records.Count);
             for (var i = 0; i < batch.Count; i++)
             {

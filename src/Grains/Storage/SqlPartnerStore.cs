@@ -193,7 +193,7 @@ public sealed class SqlPartnerStore(DbDataSource dataSource, SqlDialect dialect,
         return records;
     }
 
-    public async Task<bool[]> AppendReplayRecordsAsync(IReadOnlyList<ReplayRecord> records, CancellationToken cancellationToken)
+    public async Task<bool[]> AppendReplayRecordsAsync(IReadOnlyList<ReplayRecord> records, long nowUnixSeconds, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
@@ -206,8 +206,11 @@ public sealed class SqlPartnerStore(DbDataSource dataSource, SqlDialect dialect,
             Add(command, "f" + i, records[i].ForgetAtUnixSeconds);
         }
 
-        // A conflicting row means the jti was accepted before; RETURNING names the rows that are new.
-        sql.Append(" ON CONFLICT (partner_id, jti) DO NOTHING RETURNING partner_id, jti");
+        // A live conflicting row means the jti was accepted before; an expired one (not yet deleted by
+        // the janitor) is taken over. RETURNING names exactly the rows this statement wrote.
+        sql.Append(" ON CONFLICT (partner_id, jti) DO UPDATE SET forget_at = excluded.forget_at")
+            .Append(" WHERE jg_replay_records.forget_at <= @now RETURNING partner_id, jti");
+        Add(command, "now", nowUnixSeconds);
         command.CommandText = sql.ToString();
         var inserted = new HashSet<(string, string)>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
