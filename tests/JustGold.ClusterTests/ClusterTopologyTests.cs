@@ -14,7 +14,7 @@ public sealed class ClusterTopologyTests(ITestOutputHelper output) : IAsyncLifet
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
     [Fact]
-    public async Task Api_node_started_before_any_silo_serves_503_then_recovers_by_itself()
+    public async Task Api_node_without_reachable_silos_serves_503_and_recovers_by_itself()
     {
         // No silo, not even the membership schema yet: the API starts anyway and fails closed.
         _cluster.StartApi(0);
@@ -54,6 +54,25 @@ public sealed class ClusterTopologyTests(ITestOutputHelper output) : IAsyncLifet
         {
             Assert.Equal((HttpStatusCode.OK, null), await api.PingAsync(partner.CreateToken()));
         }
+
+        // Every silo dies: the API node stays up and fails closed...
+        _cluster.Silo(0).Kill();
+        _cluster.Silo(1).Kill();
+        await _cluster.WaitUntilAsync("api0 not ready once every silo is gone", TimeSpan.FromSeconds(30),
+            async () => await api.GetStatusAsync("/readyz") == HttpStatusCode.ServiceUnavailable);
+        Assert.Equal(HttpStatusCode.OK, await api.GetStatusAsync("/healthz"));
+        var (status, error) = await api.PingAsync(partners[0].CreateToken());
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, "service_unavailable"), (status, error));
+
+        // ...and reconnects by itself when they are back.
+        _cluster.StartSilo(0);
+        _cluster.StartSilo(1);
+        await _cluster.WaitSiloReadyAsync(0);
+        await _cluster.WaitSiloReadyAsync(1);
+        await _cluster.WaitUntilAsync("api0 serving again after the silos restarted", TimeSpan.FromSeconds(60),
+            async () => (await api.PingAsync(partners[1].CreateToken())).Status == HttpStatusCode.OK);
+        Assert.False(_cluster.Api(0).HasExited);
+        Assert.Equal(HttpStatusCode.OK, await api.GetStatusAsync("/readyz"));
     }
 
     [Fact]
