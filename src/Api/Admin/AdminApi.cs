@@ -158,6 +158,11 @@ public static partial class AdminApi
             return InvalidPartnerId(time);
         }
 
+        if (await grains.GetGrain<IPartnerGrain>(partnerId).GetAsync() is null)
+        {
+            return PartnerNotFound(partnerId, time);
+        }
+
         var entries = await grains.GetGrain<IPartnerDirectoryGrain>(0).GetAuditTrailAsync(partnerId);
         return TypedResults.Ok(new JsonObject { ["entries"] = new JsonArray([.. entries.Select(e => (JsonNode)AdminModels.Audit(e))]) });
     }

@@ -1,4 +1,5 @@
 using JustGold.Api.Admin;
+using JustGold.Api.Http;
 using JustGold.Grains.Diagnostics;
 using JustGold.Grains.Hosting;
 using OpenTelemetry.Metrics;
@@ -25,6 +26,7 @@ public static class ApiHosting
         }
 
         builder.Services.AddPartnerTokenVerification();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         builder.Services.AddAdminApi();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(PartnerAuthMetrics.MeterName, "Microsoft.Orleans")

@@ -4,43 +4,46 @@ using System.Text;
 namespace JustGold.Grains.Partners;
 
 /// <summary>
-/// The jti values one partner has used, each until it may be forgotten. Held as a 64-bit
-/// digest (SHA-256, truncated) and a 32-bit forget-at second, about 30 bytes a record; a
-/// digest collision can only refuse a token, never accept one, and storage holds the exact
-/// jti behind it. Forgetting walks time buckets in order, so its work is proportional to
-/// what expires, not to what is held.
+/// The jti values one partner has used, each until it may be forgotten. A jti is held as a
+/// 64-bit digest (SHA-256, truncated) in a hash set, and once more in the list of its
+/// 16-second expiry bucket: under 40 bytes a record. A digest collision can only refuse a
+/// token, never accept one, and storage holds the exact jti behind it. Forgetting walks the
+/// buckets that are due, in order, so its work is proportional to what expires, not to what
+/// is held.
 /// </summary>
 public sealed class ReplayLedger
 {
-    // Forget-at times are kept relative to this, in seconds, to fit in 32 bits until 2156.
-    private const long Epoch = 1_700_000_000;
     private const int BucketSeconds = 16;
 
-    private readonly Dictionary<ulong, uint> _forgetAt = [];
+    private readonly HashSet<ulong> _held = [];
     private readonly Dictionary<long, List<ulong>> _buckets = [];
-    private readonly PriorityQueue<long, long> _bucketOrder = new();
+    private readonly PriorityQueue<long, long> _dueOrder = new();
 
-    public int Count => _forgetAt.Count;
+    // Digests taken back by Remove whose bucket entry is still listed: when that stale entry
+    // comes due it must not forget a later, live addition of the same jti.
+    private readonly Dictionary<ulong, int> _stale = [];
+
+    public int Count => _held.Count;
 
     /// <summary>True when <paramref name="jti"/> is held.</summary>
-    public bool Contains(string jti) => _forgetAt.ContainsKey(Digest(jti));
+    public bool Contains(string jti) => _held.Contains(Digest(jti));
 
     /// <summary>Adds <paramref name="jti"/> unless held; false when it was already there.</summary>
     public bool TryAdd(string jti, long forgetAtUnixSeconds)
     {
         var digest = Digest(jti);
-        var forgetAt = (uint)Math.Clamp(forgetAtUnixSeconds - Epoch, 0, uint.MaxValue);
-        if (!_forgetAt.TryAdd(digest, forgetAt))
+        if (!_held.Add(digest))
         {
             return false;
         }
 
-        var bucket = (forgetAt + BucketSeconds - 1) / BucketSeconds;
+        // Rounded up: a jti may be kept up to one bucket longer than needed, never shorter.
+        var bucket = (forgetAtUnixSeconds + BucketSeconds - 1) / BucketSeconds;
         if (!_buckets.TryGetValue(bucket, out var members))
         {
             members = [];
             _buckets.Add(bucket, members);
-            _bucketOrder.Enqueue(bucket, bucket);
+            _dueOrder.Enqueue(bucket, bucket);
         }
 
         members.Add(digest);
@@ -48,22 +51,41 @@ public sealed class ReplayLedger
     }
 
     /// <summary>Takes back a jti whose record could not be made durable.</summary>
-    public void Remove(string jti) => _forgetAt.Remove(Digest(jti));
+    public void Remove(string jti)
+    {
+        var digest = Digest(jti);
+        if (_held.Remove(digest))
+        {
+            _stale[digest] = _stale.GetValueOrDefault(digest) + 1;
+        }
+    }
 
     /// <summary>Forgets every jti whose time has come; returns how many.</summary>
     public int Prune(long nowUnixSeconds)
     {
-        var now = nowUnixSeconds - Epoch;
         var forgotten = 0;
-        while (_bucketOrder.TryPeek(out var bucket, out _) && bucket * BucketSeconds <= now)
+        while (_dueOrder.TryPeek(out var bucket, out _) && bucket * BucketSeconds <= nowUnixSeconds)
         {
-            _bucketOrder.Dequeue();
+            _dueOrder.Dequeue();
             foreach (var digest in _buckets[bucket])
             {
-                // The same jti may have been removed and added again later; keep the newer one.
-                if (_forgetAt.TryGetValue(digest, out var forgetAt) && forgetAt <= now)
+                if (_stale.Count > 0 && _stale.TryGetValue(digest, out var stale))
                 {
-                    _forgetAt.Remove(digest);
+                    // Safe either way round: skipping keeps a jti longer, never shorter.
+                    if (stale == 1)
+                    {
+                        _stale.Remove(digest);
+                    }
+                    else
+                    {
+                        _stale[digest] = stale - 1;
+                    }
+
+                    continue;
+                }
+
+                if (_held.Remove(digest))
+                {
                     forgotten++;
                 }
             }

@@ -193,25 +193,39 @@ public sealed class SqlPartnerStore(DbDataSource dataSource, SqlDialect dialect,
         return records;
     }
 
-    public async Task<bool[]> AppendReplayRecordsAsync(IReadOnlyList<ReplayRecord> records, long nowUnixSeconds, CancellationToken cancellationToken)
+    public async Task<bool[]> AppendReplayRecordsAsync(IReadOnlyList<ReplayRecord> allRecords, long nowUnixSeconds, CancellationToken cancellationToken)
     {
+        // A second copy of one jti in the same batch is the replay it looks like; and PostgreSQL
+        // refuses a statement that would touch one row twice, so only first copies are sent.
+        var firstCopies = new HashSet<(string, string)>();
+        var records = allRecords.Where(r => firstCopies.Add((r.PartnerId, r.Jti))).ToList();
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        var sql = new System.Text.StringBuilder("INSERT INTO jg_replay_records (partner_id, jti, forget_at) VALUES ");
-        for (var i = 0; i < records.Count; i++)
+        if (dialect == SqlDialect.Postgres)
         {
-            sql.Append(i == 0 ? "" : ",").Append("(@p").Append(i).Append(",@j").Append(i).Append(",@f").Append(i).Append(')');
-            Add(command, "p" + i, records[i].PartnerId);
-            Add(command, "j" + i, records[i].Jti);
-            Add(command, "f" + i, records[i].ForgetAtUnixSeconds);
+            // One statement text for every batch size (arrays, not N rows of parameters), so
+            // PostgreSQL plans it once; one round trip per batch.
+            command.CommandText = "INSERT INTO jg_replay_records (partner_id, jti, forget_at) "
+                + "SELECT * FROM unnest(@p::text[], @j::text[], @f::bigint[])" + ReplayConflictClause;
+            Add(command, "p", records.Select(r => r.PartnerId).ToArray());
+            Add(command, "j", records.Select(r => r.Jti).ToArray());
+            Add(command, "f", records.Select(r => r.ForgetAtUnixSeconds).ToArray());
+        }
+        else
+        {
+            var sql = new System.Text.StringBuilder("INSERT INTO jg_replay_records (partner_id, jti, forget_at) VALUES ");
+            for (var i = 0; i < records.Count; i++)
+            {
+                sql.Append(i == 0 ? "" : ",").Append("(@p").Append(i).Append(",@j").Append(i).Append(",@f").Append(i).Append(')');
+                Add(command, "p" + i, records[i].PartnerId);
+                Add(command, "j" + i, records[i].Jti);
+                Add(command, "f" + i, records[i].ForgetAtUnixSeconds);
+            }
+
+            command.CommandText = sql.Append(ReplayConflictClause).ToString();
         }
 
-        // A live conflicting row means the jti was accepted before; an expired one (not yet deleted by
-        // the janitor) is taken over. RETURNING names exactly the rows this statement wrote.
-        sql.Append(" ON CONFLICT (partner_id, jti) DO UPDATE SET forget_at = excluded.forget_at")
-            .Append(" WHERE jg_replay_records.forget_at <= @now RETURNING partner_id, jti");
         Add(command, "now", nowUnixSeconds);
-        command.CommandText = sql.ToString();
         var inserted = new HashSet<(string, string)>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
@@ -221,15 +235,21 @@ public sealed class SqlPartnerStore(DbDataSource dataSource, SqlDialect dialect,
             }
         }
 
-        var results = new bool[records.Count];
-        for (var i = 0; i < records.Count; i++)
+        var results = new bool[allRecords.Count];
+        for (var i = 0; i < allRecords.Count; i++)
         {
-            // Remove, so a second copy of the same jti in one batch counts as the replay it is.
-            results[i] = inserted.Remove((records[i].PartnerId, records[i].Jti));
+            // Remove, so only the first copy of a jti in the batch is reported as new.
+            results[i] = inserted.Remove((allRecords[i].PartnerId, allRecords[i].Jti));
         }
 
         return results;
     }
+
+    // A live conflicting row means the jti was accepted before; an expired one (not yet deleted
+    // by the janitor) is taken over. RETURNING names exactly the rows this statement wrote.
+    private const string ReplayConflictClause =
+        " ON CONFLICT (partner_id, jti) DO UPDATE SET forget_at = excluded.forget_at"
+        + " WHERE jg_replay_records.forget_at <= @now RETURNING partner_id, jti";
 
     public async Task<int> DeleteExpiredReplayRecordsAsync(long nowUnixSeconds, CancellationToken cancellationToken)
     {

@@ -105,9 +105,10 @@ public static class TokenReader
 
     private static ParsedToken? ReadClaims(JsonWebToken jwt, out string? problem)
     {
-        // The parser converts a NumericDate written as a string into a number; the contract
-        // wants claim types as written, so the dates are read from the payload JSON itself.
-        problem = ReadNumericDates(jwt, out var iat, out var exp, out var nbf);
+        // The parser converts a NumericDate written as a string into a number (and a numeric sub
+        // into a string); the contract wants claim types as written, so those are read from the
+        // payload JSON itself.
+        problem = ReadTypedClaims(jwt, out var iat, out var exp, out var nbf);
         if (problem is not null)
         {
             return null;
@@ -146,7 +147,7 @@ public static class TokenReader
         return new ParsedToken(jwt, issuer, jti, iat.Value, exp.Value, nbf);
     }
 
-    private static string? ReadNumericDates(JsonWebToken jwt, out long? iat, out long? exp, out long? nbf)
+    private static string? ReadTypedClaims(JsonWebToken jwt, out long? iat, out long? exp, out long? nbf)
     {
         iat = exp = nbf = null;
         var payload = Base64UrlEncoder.DecodeBytes(jwt.EncodedPayload);
@@ -162,8 +163,17 @@ public static class TokenReader
             var isIat = reader.ValueTextEquals("iat"u8);
             var isExp = !isIat && reader.ValueTextEquals("exp"u8);
             var isNbf = !isIat && !isExp && reader.ValueTextEquals("nbf"u8);
+            var isSub = !isIat && !isExp && !isNbf && reader.ValueTextEquals("sub"u8);
             reader.Read();
-            if (isIat || isExp || isNbf)
+            if (isSub)
+            {
+                // The parser would turn a number into a string; the contract wants a string as written.
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    return "The 'sub' claim must be a string when present.";
+                }
+            }
+            else if (isIat || isExp || isNbf)
             {
                 if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var value)
                     || value is < 0 or > MaxNumericDate)

@@ -123,10 +123,13 @@ public sealed class AdminApiTests(ApiFixture api)
         Assert.Equal("invalid_request", body.GetProperty("error").GetString());
     }
 
-    [Fact]
-    public async Task GetPartner_UnknownIsNotFound()
+    [Theory]
+    [InlineData("")]
+    [InlineData("/keys")]
+    [InlineData("/audit")]
+    public async Task GetPartner_UnknownIsNotFound(string suffix)
     {
-        var (status, body, _) = await api.Admin.GetAsync($"/admin/partners/{ApiFixture.NewPartnerId()}").ReadAsync();
+        var (status, body, _) = await api.Admin.GetAsync($"/admin/partners/{ApiFixture.NewPartnerId()}{suffix}").ReadAsync();
 
         Assert.Equal(404, status);
         Assert.Equal("not_found", body.GetProperty("error").GetString());

@@ -351,6 +351,7 @@ public sealed class PingApiTests(ApiFixture api)
     [InlineData("jti", "12345")]
     [InlineData("jti", "\"\"")]
     [InlineData("sub", "{}")]
+    [InlineData("sub", "5")]
     public async Task Ping_RejectsClaimOfWrongType(string claim, string json)
     {
         var key = SharedKeys.RsaA;

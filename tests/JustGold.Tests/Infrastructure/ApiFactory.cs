@@ -12,7 +12,12 @@ namespace JustGold.Tests.Infrastructure;
 /// The real API, embedded silo and all, on the ASP.NET test server: its own data directory,
 /// its own silo ports and a clock the test moves.
 /// </summary>
-public sealed class ApiFactory(string dataDirectory, string? adminKey, FakeTimeProvider clock, IDictionary<string, string?>? settings = null)
+public sealed class ApiFactory(
+    string dataDirectory,
+    string? adminKey,
+    FakeTimeProvider clock,
+    IDictionary<string, string?>? settings = null,
+    Action<IServiceCollection>? services = null)
     : WebApplicationFactory<Program>
 {
     public const string AdminKey = "test-admin-key-4b1d";
@@ -33,7 +38,11 @@ public sealed class ApiFactory(string dataDirectory, string? adminKey, FakeTimeP
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+        builder.ConfigureTestServices(s =>
+        {
+            s.AddSingleton<TimeProvider>(Clock);
+            services?.Invoke(s);
+        });
     }
 
     public HttpClient CreateAdminClient()
