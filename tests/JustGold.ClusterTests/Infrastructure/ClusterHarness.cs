@@ -259,22 +259,28 @@ public sealed class ClusterHarness : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>src/{project}/bin/{Configuration}/net10.0/JustGold.{project}.dll, built through the ProjectReferences.</summary>
-    private static string BuiltDll(string project)
+    /// <summary>The build configuration of the tests, and so of the silo and API dlls they run.</summary>
+    public static string Configuration { get; } =
+        typeof(ClusterHarness).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+
+    /// <summary>The folder holding JustGold.Orleans.sln.</summary>
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    private static string FindRepositoryRoot()
     {
-        var configuration = typeof(ClusterHarness).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "JustGold.Orleans.sln")))
         {
             directory = directory.Parent;
         }
 
-        if (directory is null)
-        {
-            throw new InvalidOperationException($"JustGold.Orleans.sln not found above {AppContext.BaseDirectory}.");
-        }
+        return directory?.FullName ?? throw new InvalidOperationException($"JustGold.Orleans.sln not found above {AppContext.BaseDirectory}.");
+    }
 
-        var dll = Path.Combine(directory.FullName, "src", project, "bin", configuration, "net10.0", $"JustGold.{project}.dll");
-        return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build src/{project} ({configuration}) first.", dll);
+    /// <summary>src/{project}/bin/{Configuration}/net10.0/JustGold.{project}.dll, built through the ProjectReferences.</summary>
+    private static string BuiltDll(string project)
+    {
+        var dll = Path.Combine(RepositoryRoot, "src", project, "bin", Configuration, "net10.0", $"JustGold.{project}.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build src/{project} ({Configuration}) first.", dll);
     }
 }
