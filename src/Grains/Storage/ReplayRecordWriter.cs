@@ -33,22 +33,48 @@ public sealed partial class ReplayRecordWriter(
         return pending.Completion.Task;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var batch = new List<Pending>(options.Value.MaxReplayBatch);
-        var records = new List<ReplayRecord>(options.Value.MaxReplayBatch);
+        // Its own thread: SQLite's calls block for the fsync of every commit, and a blocked
+        // thread-pool thread makes the pool inject more threads and switch more often.
+        var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                RunLoop(stoppingToken);
+                completion.SetResult();
+            }
+            catch (Exception ex)
+            {
+                completion.SetException(ex);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "replay-record-writer",
+        };
+        thread.Start();
+        return completion.Task;
+    }
+
+    private void RunLoop(CancellationToken stoppingToken)
+    {
+        var max = options.Value.MaxReplayBatch;
+        var batch = new List<Pending>(max);
+        var records = new List<ReplayRecord>(max);
         var reader = _queue.Reader;
         try
         {
-            while (await reader.WaitToReadAsync(stoppingToken))
+            while (reader.WaitToReadAsync(stoppingToken).AsTask().GetAwaiter().GetResult())
             {
-                while (batch.Count < options.Value.MaxReplayBatch && reader.TryRead(out var pending))
+                while (batch.Count < max && reader.TryRead(out var pending))
                 {
                     batch.Add(pending);
                     records.Add(pending.Record);
                 }
 
-                await WriteAsync(batch, records);
+                Write(batch, records);
                 batch.Clear();
                 records.Clear();
             }
@@ -67,12 +93,13 @@ public sealed partial class ReplayRecordWriter(
         }
     }
 
-    private async Task WriteAsync(List<Pending> batch, List<ReplayRecord> records)
+    private void Write(List<Pending> batch, List<ReplayRecord> records)
     {
         try
         {
             // Not cancelled by shutdown: a commit under way finishes so its callers get a true answer.
-            var inserted = await store.AppendReplayRecordsAsync(records, time.GetUtcNow().ToUnixTimeSeconds(), CancellationToken.None);
+            var inserted = store.AppendReplayRecordsAsync(records, time.GetUtcNow().ToUnixTimeSeconds(), CancellationToken.None)
+                .GetAwaiter().GetResult();
             metrics.ReplayBatchWritten(records.Count);
             for (var i = 0; i < batch.Count; i++)
             {
