@@ -57,7 +57,7 @@ public sealed partial class PartnerGrain(
 
     public async Task<PartnerUpsertResult> UpsertAsync(PartnerUpdate update)
     {
-        var now = time.GetUtcNow();
+        var now = Now();
         var created = _partner is null;
         var next = _partner is null
             ? new StoredPartner(PartnerId, update.Name ?? PartnerId, update.Status ?? PartnerStatus.Active, now, now, [])
@@ -100,7 +100,7 @@ public sealed partial class PartnerGrain(
             return new KeyChangeResult(KeyChangeFailure.TooManyKeys, false, null);
         }
 
-        var stored = key with { Status = KeyStatus.Active, Created = time.GetUtcNow(), Revoked = null };
+        var stored = key with { Status = KeyStatus.Active, Created = Now(), Revoked = null };
         await store.SaveKeyAsync(PartnerId, stored, Audit(actor, stored.Kid, "added"), CancellationToken.None);
         _partner = _partner with { Keys = [.. _partner.Keys, stored] };
         RefreshKeySet();
@@ -121,7 +121,7 @@ public sealed partial class PartnerGrain(
             return new KeyChangeResult(KeyChangeFailure.None, false, existing);
         }
 
-        var revoked = existing with { Status = KeyStatus.Revoked, Revoked = time.GetUtcNow() };
+        var revoked = existing with { Status = KeyStatus.Revoked, Revoked = Now() };
         await store.SaveKeyAsync(PartnerId, revoked, Audit(actor, kid, "revoked"), CancellationToken.None);
         _partner = _partner with { Keys = [.. _partner.Keys.Select(k => k.Kid == kid ? revoked : k)] };
         RefreshKeySet();
@@ -223,12 +223,15 @@ public sealed partial class PartnerGrain(
         }
     }
 
+    // Storage keeps milliseconds; so does memory, or an answer would change after a reload.
+    private DateTimeOffset Now() => DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
+
     private void RefreshKeySet() => _keySet = _partner is null
         ? PartnerKeySet.Unregistered
         : new PartnerKeySet(true, _partner.Status, [.. _partner.Keys.Where(k => k.Status == KeyStatus.Active)]);
 
     private KeyAuditEntry Audit(string actor, string kid, string action) =>
-        new(time.GetUtcNow(), actor, PartnerId, kid, action);
+        new(Now(), actor, PartnerId, kid, action);
 
     private static PartnerDetails Describe(StoredPartner partner) =>
         new(partner.PartnerId, partner.Name, partner.Status, partner.Created, partner.Updated, partner.Keys);
