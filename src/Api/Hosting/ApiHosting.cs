@@ -19,6 +19,10 @@ public static class ApiHosting
         else
         {
             builder.UseOrleansClient(client => client.AddPartnerAuthClient(builder.Configuration));
+
+            // The client keeps retrying until a silo answers; meanwhile the web server must already
+            // serve (/healthz, and 503 on the rest), so hosted services start side by side.
+            builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
         }
 
         builder.Services.AddPartnerTokenVerification();

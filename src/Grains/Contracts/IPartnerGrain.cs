@@ -24,4 +24,11 @@ public interface IPartnerGrain : IGrainWithStringKey
     /// <summary>Atomically checks that the partner and key are still active and the jti unseen, then records the jti durably.</summary>
     [AlwaysInterleave]
     Task<ConfirmationVerdict> ConfirmAsync(TokenConfirmation confirmation);
+
+    /// <summary>
+    /// <see cref="ConfirmAsync"/> for several tokens in one call, each decided in order; the
+    /// verdicts line up with the confirmations.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<ConfirmationVerdict[]> ConfirmBatchAsync(TokenConfirmation[] confirmations);
 }

@@ -24,6 +24,15 @@ public sealed class ClusterSettings
 
     /// <summary>The address other silos and clients reach this silo at.</summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>
+    /// How long a grain call may wait for its answer before it fails (and the API answers 503).
+    /// Bounded so that callers fail fast, closed, while a silo or storage is out of reach.
+    /// </summary>
+    public int ResponseTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>API only: how often the client re-reads the gateway list (silos that joined or left).</summary>
+    public int GatewayListRefreshSeconds { get; set; } = 5;
 }
 
 public enum ApiMode

@@ -39,6 +39,9 @@ public static class PartnerAuthHosting
             silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
         }
 
+        // Silo-to-silo calls fail fast too; failure detection can be tuned under Cluster:Liveness.
+        silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(cluster.ResponseTimeoutSeconds));
+        silo.Configure<ClusterMembershipOptions>(configuration.GetSection($"{ClusterSettings.SectionName}:Liveness"));
         return silo.AddPartnerAuthGrainServices(configuration);
     }
 
@@ -73,6 +76,11 @@ public static class PartnerAuthHosting
             client.UseLocalhostClustering(cluster.GatewayPort, cluster.ServiceId, cluster.ClusterId);
         }
 
+        // Start even when no silo is reachable, keep trying, and fail grain calls fast meanwhile.
+        client.UseConnectionRetryFilter<ClusterConnectionRetryFilter>();
+        client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(cluster.ResponseTimeoutSeconds));
+        client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(cluster.GatewayListRefreshSeconds));
+
         client.Services.AddPartnerAuthCore(configuration);
         return client;
     }
@@ -94,6 +102,7 @@ public static class PartnerAuthHosting
     public static IServiceCollection AddPartnerTokenVerification(this IServiceCollection services)
     {
         services.TryAddSingleton<PartnerKeyCache>();
+        services.TryAddSingleton<ConfirmationBatcher>();
         services.TryAddSingleton<PartnerTokenAuthenticator>();
         return services;
     }

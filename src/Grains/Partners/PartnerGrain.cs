@@ -57,7 +57,7 @@ public sealed partial class PartnerGrain(
 
     public async Task<PartnerUpsertResult> UpsertAsync(PartnerUpdate update)
     {
-        var now = time.GetUtcNow();
+        var now = Now();
         var created = _partner is null;
         var next = _partner is null
             ? new StoredPartner(PartnerId, update.Name ?? PartnerId, update.Status ?? PartnerStatus.Active, now, now, [])
@@ -100,7 +100,7 @@ public sealed partial class PartnerGrain(
             return new KeyChangeResult(KeyChangeFailure.TooManyKeys, false, null);
         }
 
-        var stored = key with { Status = KeyStatus.Active, Created = time.GetUtcNow(), Revoked = null };
+        var stored = key with { Status = KeyStatus.Active, Created = Now(), Revoked = null };
         await store.SaveKeyAsync(PartnerId, stored, Audit(actor, stored.Kid, "added"), CancellationToken.None);
         _partner = _partner with { Keys = [.. _partner.Keys, stored] };
         RefreshKeySet();
@@ -121,7 +121,7 @@ public sealed partial class PartnerGrain(
             return new KeyChangeResult(KeyChangeFailure.None, false, existing);
         }
 
-        var revoked = existing with { Status = KeyStatus.Revoked, Revoked = time.GetUtcNow() };
+        var revoked = existing with { Status = KeyStatus.Revoked, Revoked = Now() };
         await store.SaveKeyAsync(PartnerId, revoked, Audit(actor, kid, "revoked"), CancellationToken.None);
         _partner = _partner with { Keys = [.. _partner.Keys.Select(k => k.Kid == kid ? revoked : k)] };
         RefreshKeySet();
@@ -140,8 +140,42 @@ public sealed partial class PartnerGrain(
         return Task.FromResult(_keySet);
     }
 
-    public async Task<ConfirmationVerdict> ConfirmAsync(TokenConfirmation confirmation)
+    public Task<ConfirmationVerdict> ConfirmAsync(TokenConfirmation confirmation)
     {
+        var verdict = Reserve(confirmation, out var record);
+        return record is { } pending ? CompleteAsync(pending, confirmation.Kid) : Task.FromResult(verdict);
+    }
+
+    public async Task<ConfirmationVerdict[]> ConfirmBatchAsync(TokenConfirmation[] confirmations)
+    {
+        // Every reservation is made before the first await, so the batch is decided in order as
+        // one step; the durable writes then share a group commit.
+        var verdicts = new ConfirmationVerdict[confirmations.Length];
+        var writes = new Task<ConfirmationVerdict>?[confirmations.Length];
+        for (var i = 0; i < confirmations.Length; i++)
+        {
+            verdicts[i] = Reserve(confirmations[i], out var record);
+            writes[i] = record is { } pending ? CompleteAsync(pending, confirmations[i].Kid) : null;
+        }
+
+        for (var i = 0; i < writes.Length; i++)
+        {
+            if (writes[i] is { } write)
+            {
+                verdicts[i] = await write;
+            }
+        }
+
+        return verdicts;
+    }
+
+    /// <summary>
+    /// The atomic part: partner active, key active, jti unseen; if so the jti is reserved in
+    /// memory at once. Returns a record still to be made durable, or the final verdict.
+    /// </summary>
+    private ConfirmationVerdict Reserve(TokenConfirmation confirmation, out ReplayRecord? toStore)
+    {
+        toStore = null;
         if (_partner is not { Status: PartnerStatus.Active })
         {
             if (_partner is null)
@@ -157,41 +191,47 @@ public sealed partial class PartnerGrain(
             return ConfirmationVerdict.KeyNotActive;
         }
 
-        // From here to TryAdd there is no await: check-and-insert is one step on this grain's thread.
-        var now = time.GetUtcNow().ToUnixTimeSeconds();
-        _ledger.Prune(now);
+        _ledger.Prune(time.GetUtcNow().ToUnixTimeSeconds());
         var forgetAt = confirmation.ExpiresAtUnixSeconds + authOptions.Value.ClockSkewSeconds;
         if (!_ledger.TryAdd(confirmation.Jti, forgetAt))
         {
             return ConfirmationVerdict.Replayed;
         }
 
-        if (!storageOptions.Value.DurableReplayRecords)
+        if (storageOptions.Value.DurableReplayRecords)
         {
-            return ConfirmationVerdict.Accepted;
+            toStore = new ReplayRecord(PartnerId, confirmation.Jti, forgetAt);
         }
 
+        return ConfirmationVerdict.Accepted;
+    }
+
+    /// <summary>Waits until the reserved jti is durable; other confirmations interleave meanwhile.</summary>
+    private async Task<ConfirmationVerdict> CompleteAsync(ReplayRecord record, string kid)
+    {
         try
         {
-            // Other confirmations interleave while this waits, so one partner's tokens share a group commit.
-            var inserted = await replayWriter.AppendAsync(new ReplayRecord(PartnerId, confirmation.Jti, forgetAt));
+            var inserted = await replayWriter.AppendAsync(record);
             return inserted ? ConfirmationVerdict.Accepted : ConfirmationVerdict.Replayed;
         }
         catch (Exception ex)
         {
             // Not durable, so not accepted; the jti stays usable for a retry.
-            _ledger.Remove(confirmation.Jti);
-            LogReplayRecordFailed(logger, ex, PartnerId, confirmation.Kid);
+            _ledger.Remove(record.Jti);
+            LogReplayRecordFailed(logger, ex, PartnerId, kid);
             return ConfirmationVerdict.StorageUnavailable;
         }
     }
+
+    // Storage keeps milliseconds; so does memory, or an answer would change after a reload.
+    private DateTimeOffset Now() => DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
 
     private void RefreshKeySet() => _keySet = _partner is null
         ? PartnerKeySet.Unregistered
         : new PartnerKeySet(true, _partner.Status, [.. _partner.Keys.Where(k => k.Status == KeyStatus.Active)]);
 
     private KeyAuditEntry Audit(string actor, string kid, string action) =>
-        new(time.GetUtcNow(), actor, PartnerId, kid, action);
+        new(Now(), actor, PartnerId, kid, action);
 
     private static PartnerDetails Describe(StoredPartner partner) =>
         new(partner.PartnerId, partner.Name, partner.Status, partner.Created, partner.Updated, partner.Keys);

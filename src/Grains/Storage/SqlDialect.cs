@@ -6,7 +6,7 @@ namespace JustGold.Grains.Storage;
 /// </summary>
 public sealed class SqlDialect
 {
-    private SqlDialect(string name, string auditId, string replayTableSuffix, string? sessionSetup)
+    private SqlDialect(string name, string auditId, string replayTableSuffix, string? sessionSetup, bool serializeSchema = false)
     {
         Name = name;
         Schema =
@@ -46,6 +46,13 @@ public sealed class SqlDialect
             ){replayTableSuffix};
             CREATE INDEX IF NOT EXISTS jg_replay_records_by_forget_at ON jg_replay_records (forget_at);
             """;
+        if (serializeSchema)
+        {
+            // Silos starting side by side race on CREATE ... IF NOT EXISTS (a unique violation in the
+            // catalog); one transaction under an advisory lock makes the second wait, then do nothing.
+            Schema = $"BEGIN;\nSELECT pg_advisory_xact_lock(7300412020);\n{Schema}\nCOMMIT;";
+        }
+
         SessionSetup = sessionSetup;
     }
 
@@ -60,7 +67,8 @@ public sealed class SqlDialect
         "Postgres",
         "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
         "",
-        null);
+        null,
+        serializeSchema: true);
 
     public string Name { get; }
 

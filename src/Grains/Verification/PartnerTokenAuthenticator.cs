@@ -16,7 +16,7 @@ namespace JustGold.Grains.Verification;
 /// </summary>
 public sealed partial class PartnerTokenAuthenticator(
     PartnerKeyCache keyCache,
-    IGrainFactory grains,
+    ConfirmationBatcher confirmations,
     IOptions<PartnerAuthOptions> options,
     TimeProvider time,
     PartnerAuthMetrics metrics,
@@ -84,8 +84,7 @@ public sealed partial class PartnerTokenAuthenticator(
 
     private async Task<AuthenticationResult> ConfirmAsync(ParsedToken token, string kid)
     {
-        var verdict = await grains.GetGrain<IPartnerGrain>(token.Issuer)
-            .ConfirmAsync(new TokenConfirmation(kid, token.Jti, token.ExpiresAt));
+        var verdict = await confirmations.ConfirmAsync(token.Issuer, new TokenConfirmation(kid, token.Jti, token.ExpiresAt));
         switch (verdict)
         {
             case ConfirmationVerdict.Accepted:

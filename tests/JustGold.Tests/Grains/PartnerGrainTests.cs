@@ -162,6 +162,32 @@ public sealed class PartnerGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task ConfirmBatch_DecidesEachInOrder()
+    {
+        var kept = TestKey.P256();
+        var revoked = TestKey.P256();
+        var partner = await CreatePartnerAsync(kept, revoked);
+        var grain = fixture.Grains.GetGrain<IPartnerGrain>(partner);
+        await grain.RevokeKeyAsync(revoked.Kid!, "test");
+        var exp = Now.ToUnixTimeSeconds() + 300;
+
+        var verdicts = await grain.ConfirmBatchAsync(
+        [
+            new(kept.Kid!, "one", exp),
+            new(kept.Kid!, "two", exp),
+            new(kept.Kid!, "one", exp),
+            new(revoked.Kid!, "three", exp),
+            new("unknown-kid", "four", exp),
+        ]);
+        var again = await grain.ConfirmAsync(new(kept.Kid!, "two", exp));
+
+        Assert.Equal(
+            [ConfirmationVerdict.Accepted, ConfirmationVerdict.Accepted, ConfirmationVerdict.Replayed, ConfirmationVerdict.KeyNotActive, ConfirmationVerdict.KeyNotActive],
+            verdicts);
+        Assert.Equal(ConfirmationVerdict.Replayed, again);
+    }
+
+    [Fact]
     public async Task KeySet_ListsOnlyActiveKeys()
     {
         var kept = TestKey.P256();
