@@ -11,7 +11,8 @@
 # product alternations per scenario), BENCH_CONNECTIONS (default 64), BENCH_STARTS (start-up trials),
 # BENCH_OUTPUT (default docs/benchmarks.md), BENCH_SKIP_BUILD=1 (reuse the Release build),
 # BENCH_KEYS_DIR (partner key pairs, kept between runs; default ~/.cache/justgold-bench/keys),
-# BENCH_KEEP_WORK=1 (keep token sets and data directories in the work folder).
+# BENCH_KEEP_WORK=1 (keep token sets and data directories in the work folder), BENCH_ONLY (comma-separated
+# subset of: rs256-kid rs256-nokid es256-kid es256-nokid rs256-hot rs256-kid-memory cluster startup).
 #
 # Only 127.0.0.1; every loop is bounded; only the processes this script starts are stopped, by PID.
 set -euo pipefail
@@ -62,8 +63,12 @@ WARM_RPS=0
 
 log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 
+CLUSTER_ENV=()
 cleanup() {
   local pid
+  if [[ ${#CLUSTER_ENV[@]} -gt 0 ]]; then
+    env "${CLUSTER_ENV[@]}" bash "$ROOT/scripts/cluster-down.sh" --purge > /dev/null 2>&1 || true
+  fi
   for pid in "${STARTED_PIDS[@]}"; do
     if kill -0 "$pid" 2>/dev/null; then
       kill -TERM "$pid" 2>/dev/null || true
@@ -99,9 +104,16 @@ commit_counters() { # the product's group commits and records written so far (0 
     END { printf "%d %d\n", c, s }'
 }
 
-cpu_ticks() { # utime + stime of a process, in clock ticks
-  awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0
+cpu_ticks() { # utime + stime of the given processes, in clock ticks
+  local pid total=0 ticks
+  for pid in "$@"; do
+    ticks=$(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0)
+    total=$((total + ticks))
+  done
+  echo "$total"
 }
+
+wanted() { [[ -z "${BENCH_ONLY:-}" || ",$BENCH_ONLY," == *",$1,"* ]]; }
 
 wait_http() { # url, seconds: polls until 200 (bounded)
   local url=$1 limit=$2 i
@@ -182,11 +194,13 @@ measure() {
   local json="$WORK/runs/$label.$kind.r$round.json" before after rc=0 rate=""
   [[ "${1:-}" == --rate ]] && rate=$2
   read -r commits_before records_before <<< "$(commit_counters)"
-  before=$(cpu_ticks "$SERVER_PID")
+  # shellcheck disable=SC2086 # SERVER_PID may list several processes (the cluster)
+  before=$(cpu_ticks $SERVER_PID)
   loadtest --url "$SERVER_URL" --register false --keys-dir "$keys" --alg "$alg" --kid "$kid" --distribution "$dist" \
     --tokens-file "$file" --skip "$skip" --requests "$count" --replay-sample 200 --expect-replay "$replay" \
     --json "$json" "$@" > "$WORK/runs/$label.$kind.r$round.out" 2>&1 || rc=$?
-  after=$(cpu_ticks "$SERVER_PID")
+  # shellcheck disable=SC2086
+  after=$(cpu_ticks $SERVER_PID)
   read -r commits_after records_after <<< "$(commit_counters)"
   if [[ ! -s "$json" ]]; then
     log "  $label $kind: load tool failed (exit $rc); see $WORK/runs/$label.$kind.r$round.out"
@@ -279,6 +293,45 @@ save_tokens() { # <alg> <kid> <dist> <count>
   log "  $(tail -1 "$WORK/runs/save-$alg-$kid-$dist.out")"
 }
 
+# ---- cluster: scripts/cluster-up.sh (PostgreSQL, 2 silos, 1 API node), when the checkout has it -----
+
+cluster_scenario() {
+  local label=rs256-kid-cluster file="$TOKENS/RS256-true-uniform.tokens" count api_port pid name pids="" state
+  if [[ ! -f "$ROOT/scripts/cluster-up.sh" ]]; then
+    log "no scripts/cluster-up.sh: cluster not measured"
+    return 0
+  fi
+  log "scenario $label (scripts/cluster-up.sh: PostgreSQL, 2 silos, 1 API node; one round)"
+  api_port=$(free_port)
+  # Its own folder, readable by the postgres user that cluster-up.sh runs initdb as (WORK is 0700).
+  state=$(mktemp -d /tmp/justgold-bench-cluster.XXXXXX)
+  chmod 755 "$state"
+  CLUSTER_ENV=(JUSTGOLD_STATE_DIR="$state" PG_PORT="$(free_port)" SILO_PORTS="$(free_port) $(free_port)"
+    GATEWAY_PORTS="$(free_port) $(free_port)" SILO_HTTP_PORTS="$(free_port) $(free_port)" API_PORT="$api_port"
+    ADMIN_API_KEY="$ADMIN_KEY" CONFIGURATION=Release READY_TIMEOUT=180)
+  if ! env "${CLUSTER_ENV[@]}" timeout 400 bash "$ROOT/scripts/cluster-up.sh" > "$WORK/runs/cluster-up.log" 2>&1; then
+    log "  cluster-up.sh failed; see $WORK/runs/cluster-up.log"
+    cp -r "$state/logs" "$WORK/runs/cluster-logs" 2>/dev/null || true
+    env "${CLUSTER_ENV[@]}" bash "$ROOT/scripts/cluster-down.sh" --purge >> "$WORK/runs/cluster-up.log" 2>&1 || true
+    CLUSTER_ENV=()
+    return 0
+  fi
+  for name in api1 silo1 silo2; do
+    pid=$(cat "$state/pids/$name.pid" 2>/dev/null || true)
+    [[ -n "$pid" ]] && pids="$pids $pid"
+  done
+  SERVER_PID=${pids# }
+  SERVER_URL="http://127.0.0.1:$api_port"
+  # Tokens from the far end of the RS256 set: the cluster's PostgreSQL is fresh, but keep them apart anyway.
+  warmup "$label" product "$file" RS256 true uniform true "$WARMUP"
+  count=$(measured_count)
+  measure "$label" product 1 "$file" "$WARMUP" "$count" RS256 true uniform true
+  cp -r "$state/logs" "$WORK/runs/cluster-logs" 2>/dev/null || true
+  env "${CLUSTER_ENV[@]}" bash "$ROOT/scripts/cluster-down.sh" --purge >> "$WORK/runs/cluster-up.log" 2>&1 || true
+  CLUSTER_ENV=()
+  SERVER_PID=""
+}
+
 # ---- start-up: launch of the built API to the first 200 on /v1/ping --------------------------------
 
 startup_trials() {
@@ -330,7 +383,7 @@ T_START=$(date +%s)
 
 if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
   log "building Release: src/Api, tools/LoadTest, tools/Baseline"
-  for project in src/Api tools/LoadTest tools/Baseline; do
+  for project in src/Api src/Silo tools/LoadTest tools/Baseline; do
     dotnet build -c Release "$project" -nologo -v q > "$WORK/build.log" 2>&1 || { tail -30 "$WORK/build.log" >&2; exit 1; }
   done
 fi
@@ -342,19 +395,20 @@ loadtest --register false --keys-dir "$KEYS/ec" --alg ES256 --setup-only true > 
 # Token sets, signed once and sent by several runs (each product process gets disjoint lines).
 POOL=$((WARMUP + MAX_REQUESTS))
 log "signing token sets ($POOL per scenario, RS256 kid: $((POOL + MAX_REQUESTS)))"
-save_tokens RS256 true uniform $((POOL + MAX_REQUESTS))
-save_tokens RS256 false uniform "$POOL"
-save_tokens RS256 true hot "$POOL"
-save_tokens ES256 true uniform "$POOL"
-save_tokens ES256 false uniform "$POOL"
+save_tokens RS256 true uniform $((POOL + MAX_REQUESTS)) # rs256-kid, -memory, cluster and start-up all use it
+wanted rs256-nokid && save_tokens RS256 false uniform "$POOL"
+wanted rs256-hot && save_tokens RS256 true hot "$POOL"
+wanted es256-kid && save_tokens ES256 true uniform "$POOL"
+wanted es256-nokid && save_tokens ES256 false uniform "$POOL"
 
-scenario rs256-kid RS256 true uniform both
-scenario rs256-nokid RS256 false uniform both
-scenario es256-kid ES256 true uniform both
-scenario es256-nokid ES256 false uniform both
-scenario rs256-hot RS256 true hot product
-scenario rs256-kid-memory RS256 true uniform product Storage__DurableReplayRecords=false
-startup_trials
+wanted rs256-kid && scenario rs256-kid RS256 true uniform both
+wanted rs256-nokid && scenario rs256-nokid RS256 false uniform both
+wanted es256-kid && scenario es256-kid ES256 true uniform both
+wanted es256-nokid && scenario es256-nokid ES256 false uniform both
+wanted rs256-hot && scenario rs256-hot RS256 true hot product
+wanted rs256-kid-memory && scenario rs256-kid-memory RS256 true uniform product Storage__DurableReplayRecords=false
+wanted cluster && cluster_scenario
+wanted startup && startup_trials
 
 T_END=$(date +%s)
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -397,8 +451,11 @@ CPU_MODEL=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 MEM_TOTAL=$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
 STARTUP_MEDIAN=$(median startup product 11)
 STARTUP_ALL=$(awk -F'\t' '$1 == "startup" { printf "%s%s s", (n++ ? ", " : ""), $11 } END { if (!n) printf "none" }' "$RESULTS")
-if [[ -x "$ROOT/scripts/cluster-up.sh" || -f "$ROOT/scripts/cluster-up.sh" ]]; then
-  CLUSTER_ROW="| RS256, 100 partners, kid — 2-silo cluster (PostgreSQL) | - | - | - | - | - | not measured by this script yet: scripts/cluster-up.sh exists but is not wired in |"
+if grep -q "^rs256-kid-cluster" "$RESULTS"; then
+  CLUSTER_ROW=$(row "RS256, 100 partners, kid — 2-silo cluster + PostgreSQL (scripts/cluster-up.sh)" rs256-kid-cluster product rs256-kid baseline \
+    "ratio vs the embedded-run baseline; CPU = API node + both silos (PostgreSQL not counted); every process on the same 2 cores")
+elif [[ -f "$ROOT/scripts/cluster-up.sh" ]]; then
+  CLUSTER_ROW="| RS256, 100 partners, kid — 2-silo cluster (PostgreSQL) | - | - | - | - | - | not measured in this run (BENCH_ONLY, or cluster-up.sh failed: see the work folder) |"
 else
   CLUSTER_ROW="| RS256, 100 partners, kid — 2-silo cluster (PostgreSQL) | - | - | - | - | - | not measured: no scripts/cluster-up.sh in this checkout (needs PostgreSQL) |"
 fi
