@@ -382,7 +382,7 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 T_START=$(date +%s)
 
 if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
-  log "building Release: src/Api, tools/LoadTest, tools/Baseline"
+  log "building Release: src/Api, src/Silo, tools/LoadTest, tools/Baseline"
   for project in src/Api src/Silo tools/LoadTest tools/Baseline; do
     dotnet build -c Release "$project" -nologo -v q > "$WORK/build.log" 2>&1 || { tail -30 "$WORK/build.log" >&2; exit 1; }
   done
