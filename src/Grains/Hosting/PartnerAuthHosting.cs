@@ -19,12 +19,7 @@ public static class PartnerAuthHosting
     /// <summary>Makes this host a silo: clustering, grains' storage, group commit and housekeeping.</summary>
     public static ISiloBuilder AddPartnerAuthSilo(this ISiloBuilder silo, IConfiguration configuration)
     {
-        var cluster = configuration.GetSection(ClusterSettings.SectionName).Get<ClusterSettings>() ?? new ClusterSettings();
-        silo.Configure<ClusterOptions>(o =>
-        {
-            o.ClusterId = cluster.ClusterId;
-            o.ServiceId = cluster.ServiceId;
-        });
+        var cluster = ReadClusterSettings(silo.Services, configuration);
         if (cluster.Membership == MembershipProvider.Postgres)
         {
             silo.UseAdoNetClustering(o =>
@@ -57,12 +52,7 @@ public static class PartnerAuthHosting
     /// <summary>Makes this host a client of silos elsewhere.</summary>
     public static IClientBuilder AddPartnerAuthClient(this IClientBuilder client, IConfiguration configuration)
     {
-        var cluster = configuration.GetSection(ClusterSettings.SectionName).Get<ClusterSettings>() ?? new ClusterSettings();
-        client.Configure<ClusterOptions>(o =>
-        {
-            o.ClusterId = cluster.ClusterId;
-            o.ServiceId = cluster.ServiceId;
-        });
+        var cluster = ReadClusterSettings(client.Services, configuration);
         if (cluster.Membership == MembershipProvider.Postgres)
         {
             client.UseAdoNetClustering(o =>
@@ -139,6 +129,18 @@ public static class PartnerAuthHosting
         }.ToString();
         DbDataSource dataSource = SqliteFactory.Instance.CreateDataSource(connectionString);
         return new SqlPartnerStore(dataSource, SqlDialect.Sqlite);
+    }
+
+    /// <summary>Reads the Cluster section and gives this host the cluster's identity.</summary>
+    private static ClusterSettings ReadClusterSettings(IServiceCollection services, IConfiguration configuration)
+    {
+        var cluster = configuration.GetSection(ClusterSettings.SectionName).Get<ClusterSettings>() ?? new ClusterSettings();
+        services.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = cluster.ClusterId;
+            o.ServiceId = cluster.ServiceId;
+        });
+        return cluster;
     }
 
     private static string MembershipConnectionString(IConfiguration configuration, ClusterSettings cluster) =>

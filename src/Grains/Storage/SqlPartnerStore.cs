@@ -200,31 +200,22 @@ public sealed class SqlPartnerStore(DbDataSource dataSource, SqlDialect dialect,
         var firstCopies = new HashSet<(string, string)>();
         var records = allRecords.Where(r => firstCopies.Add((r.PartnerId, r.Jti))).ToList();
         await using var connection = await OpenAsync(cancellationToken);
+        if (dialect == SqlDialect.Sqlite)
+        {
+            // SQLite binds parameters by name with a linear search each, so one statement with
+            // 3N parameters costs O(N²); one prepared 3-parameter statement run N times inside
+            // a single transaction (one fsync) costs O(N).
+            return await AppendOneByOneAsync(connection, allRecords, records, nowUnixSeconds, cancellationToken);
+        }
+
+        // PostgreSQL: one statement text for every batch size (arrays, not N rows of
+        // parameters), so it is planned once; one round trip per batch.
         await using var command = connection.CreateCommand();
-        if (dialect == SqlDialect.Postgres)
-        {
-            // One statement text for every batch size (arrays, not N rows of parameters), so
-            // PostgreSQL plans it once; one round trip per batch.
-            command.CommandText = "INSERT INTO jg_replay_records (partner_id, jti, forget_at) "
-                + "SELECT * FROM unnest(@p::text[], @j::text[], @f::bigint[])" + ReplayConflictClause;
-            Add(command, "p", records.Select(r => r.PartnerId).ToArray());
-            Add(command, "j", records.Select(r => r.Jti).ToArray());
-            Add(command, "f", records.Select(r => r.ForgetAtUnixSeconds).ToArray());
-        }
-        else
-        {
-            var sql = new System.Text.StringBuilder("INSERT INTO jg_replay_records (partner_id, jti, forget_at) VALUES ");
-            for (var i = 0; i < records.Count; i++)
-            {
-                sql.Append(i == 0 ? "" : ",").Append("(@p").Append(i).Append(",@j").Append(i).Append(",@f").Append(i).Append(')');
-                Add(command, "p" + i, records[i].PartnerId);
-                Add(command, "j" + i, records[i].Jti);
-                Add(command, "f" + i, records[i].ForgetAtUnixSeconds);
-            }
-
-            command.CommandText = sql.Append(ReplayConflictClause).ToString();
-        }
-
+        command.CommandText = "INSERT INTO jg_replay_records (partner_id, jti, forget_at) "
+            + "SELECT * FROM unnest(@p::text[], @j::text[], @f::bigint[])" + ReplayConflictClause;
+        Add(command, "p", records.Select(r => r.PartnerId).ToArray());
+        Add(command, "j", records.Select(r => r.Jti).ToArray());
+        Add(command, "f", records.Select(r => r.ForgetAtUnixSeconds).ToArray());
         Add(command, "now", nowUnixSeconds);
         var inserted = new HashSet<(string, string)>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
@@ -235,6 +226,42 @@ public sealed class SqlPartnerStore(DbDataSource dataSource, SqlDialect dialect,
             }
         }
 
+        return Outcomes(allRecords, inserted);
+    }
+
+    private static async Task<bool[]> AppendOneByOneAsync(
+        DbConnection connection, IReadOnlyList<ReplayRecord> allRecords, List<ReplayRecord> records, long nowUnixSeconds, CancellationToken cancellationToken)
+    {
+        var inserted = new HashSet<(string, string)>();
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "INSERT INTO jg_replay_records (partner_id, jti, forget_at) VALUES (@p, @j, @f)" + ReplayConflictClause;
+            var partner = Add(command, "p", "");
+            var jti = Add(command, "j", "");
+            var forgetAt = Add(command, "f", 0L);
+            Add(command, "now", nowUnixSeconds);
+            await command.PrepareAsync(cancellationToken);
+            foreach (var record in records)
+            {
+                partner.Value = record.PartnerId;
+                jti.Value = record.Jti;
+                forgetAt.Value = record.ForgetAtUnixSeconds;
+                if (await command.ExecuteScalarAsync(cancellationToken) is not null)
+                {
+                    inserted.Add((record.PartnerId, record.Jti));
+                }
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return Outcomes(allRecords, inserted);
+    }
+
+    private static bool[] Outcomes(IReadOnlyList<ReplayRecord> allRecords, HashSet<(string, string)> inserted)
+    {
         var results = new bool[allRecords.Count];
         for (var i = 0; i < allRecords.Count; i++)
         {
@@ -278,12 +305,13 @@ public sealed class SqlPartnerStore(DbDataSource dataSource, SqlDialect dialect,
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static void Add(DbCommand command, string name, object? value)
+    private static DbParameter Add(DbCommand command, string name, object? value)
     {
         var parameter = command.CreateParameter();
         parameter.ParameterName = name;
         parameter.Value = value ?? DBNull.Value;
         command.Parameters.Add(parameter);
+        return parameter;
     }
 
     private static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
