@@ -68,7 +68,7 @@ public static class BenchAuthenticator
         var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
         return new PartnerTokenAuthenticator(
             new PartnerKeyCache(grains),
-            grains,
+            new ConfirmationBatcher(grains),
             Microsoft.Extensions.Options.Options.Create(new PartnerAuthOptions()),
             TimeProvider.System,
             new PartnerAuthMetrics(meters),
@@ -118,6 +118,8 @@ public class PartnerGrainProxy : DispatchProxy
     {
         nameof(IPartnerGrain.GetKeySetAsync) => _keySet,
         nameof(IPartnerGrain.ConfirmAsync) => Accepted,
+        nameof(IPartnerGrain.ConfirmBatchAsync) when args is [TokenConfirmation[] batch] =>
+            Task.FromResult(Enumerable.Repeat(ConfirmationVerdict.Accepted, batch.Length).ToArray()),
         _ => throw new NotSupportedException($"The benchmark partner grain does not support {targetMethod}."),
     };
 }
