@@ -16,7 +16,8 @@ public sealed class ConfirmationBatcher(IGrainFactory grains)
 
     public Task<ConfirmationVerdict> ConfirmAsync(string partnerId, TokenConfirmation confirmation)
     {
-        var queue = _queues.GetOrAdd(partnerId, static _ => new PartnerQueue());
+        // The queue keeps the grain reference: resolving one per request costs reflection.
+        var queue = _queues.GetOrAdd(partnerId, static (id, factory) => new PartnerQueue(factory.GetGrain<IPartnerGrain>(id)), grains);
         var waiter = new Waiter(confirmation, new TaskCompletionSource<ConfirmationVerdict>(TaskCreationOptions.RunContinuationsAsynchronously));
         bool start;
         lock (queue)
@@ -28,15 +29,15 @@ public sealed class ConfirmationBatcher(IGrainFactory grains)
 
         if (start)
         {
-            _ = PumpAsync(partnerId, queue);
+            _ = PumpAsync(queue);
         }
 
         return waiter.Completion.Task;
     }
 
-    private async Task PumpAsync(string partnerId, PartnerQueue queue)
+    private static async Task PumpAsync(PartnerQueue queue)
     {
-        var grain = grains.GetGrain<IPartnerGrain>(partnerId);
+        var grain = queue.Grain;
         while (true)
         {
             List<Waiter> batch;
@@ -78,8 +79,10 @@ public sealed class ConfirmationBatcher(IGrainFactory grains)
         }
     }
 
-    private sealed class PartnerQueue
+    private sealed class PartnerQueue(IPartnerGrain grain)
     {
+        public IPartnerGrain Grain { get; } = grain;
+
         public List<Waiter> Waiting { get; set; } = [];
 
         public bool InFlight { get; set; }
