@@ -35,7 +35,7 @@ public sealed partial class ClusterConnectionRetryFilter(ILogger<ClusterConnecti
         return true;
     }
 
-    [LoggerMessage(EventId = 5001, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Warning,
         Message = "Cannot reach the cluster yet (attempt {Attempt}: {ExceptionType}: {Reason}); retrying in {DelaySeconds} s")]
     private static partial void LogRetrying(ILogger logger, int attempt, string exceptionType, string reason, double delaySeconds);
 }

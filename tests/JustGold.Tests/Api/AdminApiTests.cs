@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using JustGold.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.Tokens;
 
 namespace JustGold.Tests.Api;
@@ -35,7 +36,9 @@ public sealed class AdminApiTests(ApiFixture api)
     public async Task Admin_IsDisabledWithoutConfiguredKey()
     {
         var directory = ApiFactory.NewDataDirectory();
-        await using var factory = new ApiFactory(directory, adminKey: null, ApiFactory.NewClock());
+        var logs = new CapturingLoggerProvider();
+        await using var factory = new ApiFactory(directory, adminKey: null, ApiFactory.NewClock(),
+            services: services => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs));
         var client = factory.CreateClient();
         client.DefaultRequestHeaders.Add("X-Admin-Key", "anything");
 
@@ -43,6 +46,7 @@ public sealed class AdminApiTests(ApiFixture api)
 
         Assert.Equal(403, status);
         Assert.Equal("admin_disabled", body.GetProperty("error").GetString());
+        Assert.Contains(logs.Lines, line => line.Contains("[5001]", StringComparison.Ordinal) && line.Contains("Admin__ApiKey", StringComparison.Ordinal));
         ApiFixture.TryDelete(directory);
     }
 
