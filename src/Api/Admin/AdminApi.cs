@@ -28,12 +28,15 @@ public static partial class AdminApi
             .AddEndpointFilter<ClusterFailureFilter>();
 
         admin.MapGet("/partners", ListPartnersAsync);
-        admin.MapPut("/partners/{partnerId}", UpsertPartnerAsync);
-        admin.MapGet("/partners/{partnerId}", GetPartnerAsync);
-        admin.MapGet("/partners/{partnerId}/keys", GetKeysAsync);
-        admin.MapPost("/partners/{partnerId}/keys", AddKeyAsync);
-        admin.MapDelete("/partners/{partnerId}/keys/{kid}", RevokeKeyAsync);
-        admin.MapGet("/partners/{partnerId}/audit", GetAuditTrailAsync);
+
+        // Every call naming a partner checks the id's shape once, here, before any grain is touched.
+        var partner = admin.MapGroup("/partners/{partnerId}").AddEndpointFilter(RequireValidPartnerId);
+        partner.MapPut("", UpsertPartnerAsync);
+        partner.MapGet("", GetPartnerAsync);
+        partner.MapGet("/keys", GetKeysAsync);
+        partner.MapPost("/keys", AddKeyAsync);
+        partner.MapDelete("/keys/{kid}", RevokeKeyAsync);
+        partner.MapGet("/audit", GetAuditTrailAsync);
         return routes;
     }
 
@@ -45,11 +48,6 @@ public static partial class AdminApi
 
     private static async Task<IResult> UpsertPartnerAsync(string partnerId, HttpRequest request, IGrainFactory grains, TimeProvider time)
     {
-        if (!PartnerIds.IsValid(partnerId))
-        {
-            return InvalidPartnerId(time);
-        }
-
         var body = await ReadBodyAsync(request);
         if (body is null)
         {
@@ -71,22 +69,12 @@ public static partial class AdminApi
 
     private static async Task<IResult> GetPartnerAsync(string partnerId, IGrainFactory grains, TimeProvider time)
     {
-        if (!PartnerIds.IsValid(partnerId))
-        {
-            return InvalidPartnerId(time);
-        }
-
         var partner = await grains.GetGrain<IPartnerGrain>(partnerId).GetAsync();
         return partner is null ? PartnerNotFound(partnerId, time) : TypedResults.Ok(AdminModels.Partner(partner));
     }
 
     private static async Task<IResult> GetKeysAsync(string partnerId, IGrainFactory grains, TimeProvider time)
     {
-        if (!PartnerIds.IsValid(partnerId))
-        {
-            return InvalidPartnerId(time);
-        }
-
         var partner = await grains.GetGrain<IPartnerGrain>(partnerId).GetAsync();
         return partner is null
             ? PartnerNotFound(partnerId, time)
@@ -95,11 +83,6 @@ public static partial class AdminApi
 
     private static async Task<IResult> AddKeyAsync(string partnerId, HttpRequest request, IGrainFactory grains, TimeProvider time)
     {
-        if (!PartnerIds.IsValid(partnerId))
-        {
-            return InvalidPartnerId(time);
-        }
-
         var body = await ReadBodyAsync(request);
         if (body is null)
         {
@@ -137,11 +120,6 @@ public static partial class AdminApi
 
     private static async Task<IResult> RevokeKeyAsync(string partnerId, string kid, HttpRequest request, IGrainFactory grains, TimeProvider time)
     {
-        if (!PartnerIds.IsValid(partnerId))
-        {
-            return InvalidPartnerId(time);
-        }
-
         var result = await grains.GetGrain<IPartnerGrain>(partnerId).RevokeKeyAsync(kid, Actor(request));
         return result.Failure switch
         {
@@ -153,11 +131,6 @@ public static partial class AdminApi
 
     private static async Task<IResult> GetAuditTrailAsync(string partnerId, IGrainFactory grains, TimeProvider time)
     {
-        if (!PartnerIds.IsValid(partnerId))
-        {
-            return InvalidPartnerId(time);
-        }
-
         if (await grains.GetGrain<IPartnerGrain>(partnerId).GetAsync() is null)
         {
             return PartnerNotFound(partnerId, time);
@@ -286,8 +259,18 @@ public static partial class AdminApi
     private static IResult BadRequest(string error, string message, TimeProvider time) =>
         ErrorResults.Create(StatusCodes.Status400BadRequest, error, message, time);
 
-    private static IResult InvalidPartnerId(TimeProvider time) =>
-        BadRequest("invalid_request", "Partner ids are 1–64 characters of A-Z a-z 0-9 . _ -", time);
+    private static ValueTask<object?> RequireValidPartnerId(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        if (PartnerIds.IsValid(http.Request.RouteValues["partnerId"] as string))
+        {
+            return next(context);
+        }
+
+        var time = http.RequestServices.GetRequiredService<TimeProvider>();
+        return ValueTask.FromResult<object?>(
+            BadRequest("invalid_request", "Partner ids are 1–64 characters of A-Z a-z 0-9 . _ -", time));
+    }
 
     private static IResult PartnerNotFound(string partnerId, TimeProvider time) =>
         ErrorResults.Create(StatusCodes.Status404NotFound, "not_found", $"No partner '{partnerId}' is registered.", time);
