@@ -2,9 +2,9 @@ using System.Security.Cryptography;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using JustGold.Grains.Contracts;
-using JustGold.Grains.Verification;
+using JustGold.Api.Authentication;
 using Microsoft.IdentityModel.Tokens;
-using TokenReader = JustGold.Grains.Verification.TokenReader;
+using TokenReader = JustGold.Api.Authentication.TokenReader;
 
 namespace JustGold.Benchmarks;
 

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using JustGold.Api.Http;
 using JustGold.Grains.Contracts;
-using JustGold.Grains.Keys;
+using JustGold.Api.Keys;
 
 namespace JustGold.Api.Admin;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using JustGold.Grains.Contracts;
-using JustGold.Grains.Keys;
+using JustGold.Api.Keys;
 
 namespace JustGold.Api.Admin;
 

@@ -1,4 +1,5 @@
 using JustGold.Api.Admin;
+using JustGold.Api.Authentication;
 using JustGold.Api.Http;
 using JustGold.Grains.Diagnostics;
 using JustGold.Grains.Hosting;

@@ -1,5 +1,5 @@
 using JustGold.Api.Http;
-using JustGold.Grains.Verification;
+using JustGold.Api.Authentication;
 using Microsoft.Net.Http.Headers;
 
 namespace JustGold.Api.Ping;

@@ -3,7 +3,7 @@ using System.Net;
 using JustGold.Grains.Diagnostics;
 using JustGold.Grains.Storage;
 using JustGold.Grains.Storage.Journal;
-using JustGold.Grains.Verification;
+using JustGold.Grains.Contracts;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -86,15 +86,6 @@ public static class PartnerAuthHosting
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<PartnerAuthMetrics>();
-        return services;
-    }
-
-    /// <summary>Verification on this node: the key cache and the authenticator.</summary>
-    public static IServiceCollection AddPartnerTokenVerification(this IServiceCollection services)
-    {
-        services.TryAddSingleton<PartnerKeyCache>();
-        services.TryAddSingleton<ConfirmationBatcher>();
-        services.TryAddSingleton<PartnerTokenAuthenticator>();
         return services;
     }
 

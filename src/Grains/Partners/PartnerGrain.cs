@@ -1,7 +1,6 @@
 using JustGold.Grains.Contracts;
 using JustGold.Grains.Diagnostics;
 using JustGold.Grains.Storage;
-using JustGold.Grains.Verification;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace JustGold.Grains.Verification;
+namespace JustGold.Grains.Contracts;
 
 /// <summary>The token rules an operator may tune (configuration section <c>PartnerAuth</c>).</summary>
 public sealed class PartnerAuthOptions

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
-namespace JustGold.Grains.Verification;
+namespace JustGold.Api.Authentication;
 
 /// <summary>
 /// Verifies a partner's bearer token in the contract's order: form → issuer → signature →

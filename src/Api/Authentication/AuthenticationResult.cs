@@ -1,4 +1,4 @@
-namespace JustGold.Grains.Verification;
+namespace JustGold.Api.Authentication;
 
 /// <summary>
 /// The answer for one bearer token: success with who it is, or one failure with a message for

@@ -1,6 +1,6 @@
 using Microsoft.IdentityModel.JsonWebTokens;
 
-namespace JustGold.Grains.Verification;
+namespace JustGold.Api.Authentication;
 
 /// <summary>A token that passed the form checks; nothing in it is trusted yet.</summary>
 public sealed class ParsedToken(JsonWebToken jwt, string issuer, string jti, long issuedAt, long expiresAt, long? notBefore)

@@ -1,9 +1,8 @@
 using System.Security.Cryptography;
 using JustGold.Grains.Contracts;
-using JustGold.Grains.Verification;
 using Microsoft.IdentityModel.Tokens;
 
-namespace JustGold.Grains.Keys;
+namespace JustGold.Api.Keys;
 
 /// <summary>Turns a stored <see cref="PartnerKey"/> into what verifies signatures and what the JWKS shows.</summary>
 public static class PartnerKeyMaterial

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace JustGold.Grains.Verification;
+namespace JustGold.Api.Authentication;
 
 /// <summary>
 /// The form checks: is this a compact JWS we are willing to read, with every required

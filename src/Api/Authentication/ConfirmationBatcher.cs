@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using JustGold.Grains.Contracts;
 
-namespace JustGold.Grains.Verification;
+namespace JustGold.Api.Authentication;
 
 /// <summary>
 /// Sends a partner's confirmations to its grain with at most one call in flight per partner:

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using JustGold.Grains.Contracts;
-using JustGold.Grains.Keys;
+using JustGold.Api.Keys;
 using Microsoft.IdentityModel.Tokens;
 
-namespace JustGold.Grains.Verification;
+namespace JustGold.Api.Authentication;
 
 /// <summary>A partner key ready to verify: the IdentityModel key built once, reused by every request.</summary>
 public sealed class VerificationKey(PartnerKey key)

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using JustGold.Grains.Contracts;
 
-namespace JustGold.Grains.Keys;
+namespace JustGold.Api.Keys;
 
 /// <summary>Why an uploaded key was refused.</summary>
 public enum KeyUploadFailure

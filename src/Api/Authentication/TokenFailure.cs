@@ -1,4 +1,4 @@
-namespace JustGold.Grains.Verification;
+namespace JustGold.Api.Authentication;
 
 /// <summary>
 /// Why a token was refused. Each value maps to exactly one error code of the contract

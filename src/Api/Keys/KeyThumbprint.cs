@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.Tokens;
 
-namespace JustGold.Grains.Keys;
+namespace JustGold.Api.Keys;
 
 /// <summary>RFC 7638 JWK thumbprints (SHA-256, base64url): the <c>kid</c> of every partner key.</summary>
 public static class KeyThumbprint

@@ -1,6 +1,7 @@
+using JustGold.Api.Keys;
 using Microsoft.IdentityModel.Tokens;
 
-namespace JustGold.Grains.Verification;
+namespace JustGold.Api.Authentication;
 
 /// <summary>The asymmetric algorithms we accept, and which kind of key each needs.</summary>
 public static class SigningAlgorithms
@@ -20,12 +21,4 @@ public static class SigningAlgorithms
         KeyFamily.EcP384 => alg == SecurityAlgorithms.EcdsaSha384,
         _ => false,
     };
-}
-
-/// <summary>The kinds of public key a partner may upload.</summary>
-public enum KeyFamily
-{
-    Rsa,
-    EcP256,
-    EcP384,
 }

@@ -1,6 +1,6 @@
 using JustGold.Grains.Partners;
 
-namespace JustGold.Tests.Verification;
+namespace JustGold.Tests.Grains.Partners;
 
 /// <summary>The in-memory set of used jti values: membership, expiry and the cost of forgetting.</summary>
 public sealed class ReplayLedgerTests
