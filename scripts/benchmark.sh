@@ -325,11 +325,34 @@ cluster_scenario() {
   # Tokens from the far end of the RS256 set: the cluster's PostgreSQL is fresh, but keep them apart anyway.
   warmup "$label" product "$file" RS256 true uniform true "$WARMUP"
   count=$(measured_count)
+  # CPU of each part apart: the API node, each silo, and PostgreSQL (postmaster and its backends,
+  # which live as long as the silos' connection pools).
+  local pg_pids part before_parts=() after_parts=() names=(api1 silo1 silo2 postgres)
+  pg_pids=$(pg_processes "$state")
+  for part in api1 silo1 silo2; do before_parts+=("$(cpu_ticks "$(cat "$state/pids/$part.pid" 2>/dev/null || echo 0)")"); done
+  # shellcheck disable=SC2086 # a list of PIDs
+  before_parts+=("$(cpu_ticks $pg_pids)")
   measure "$label" product 1 "$file" "$WARMUP" "$count" RS256 true uniform true
+  for part in api1 silo1 silo2; do after_parts+=("$(cpu_ticks "$(cat "$state/pids/$part.pid" 2>/dev/null || echo 0)")"); done
+  pg_pids="$pg_pids $(pg_processes "$state")"
+  # shellcheck disable=SC2086 # a list of PIDs; a backend that started during the run counts from 0
+  after_parts+=("$(cpu_ticks $(tr ' ' '\n' <<< "$pg_pids" | sort -u))")
+  for part in 0 1 2 3; do
+    awk -v n="${names[$part]}" -v t=$((after_parts[part] - before_parts[part])) -v r="$count" -v hz="$(getconf CLK_TCK)" \
+      'BEGIN { printf "%s\t%.1f\n", n, (r > 0 ? t * 1e6 / hz / r : 0) }' >> "$WORK/cluster-parts.tsv"
+  done
   cp -r "$state/logs" "$WORK/runs/cluster-logs" 2>/dev/null || true
   env "${CLUSTER_ENV[@]}" bash "$ROOT/scripts/cluster-down.sh" --purge >> "$WORK/runs/cluster-up.log" 2>&1 || true
   CLUSTER_ENV=()
   SERVER_PID=""
+}
+
+pg_processes() { # state dir: PIDs of the cluster's postmaster and its children
+  local master
+  master=$(head -1 "$1/postgres/data/postmaster.pid" 2>/dev/null || true)
+  [[ -z "$master" ]] && return 0
+  # shellcheck disable=SC2046 # one PID per word
+  echo "$master" $(ps -o pid= --ppid "$master" 2>/dev/null)
 }
 
 # ---- start-up: launch of the built API to the first 200 on /v1/ping --------------------------------
@@ -532,6 +555,16 @@ EOF
   row "RS256, 100 partners, kid — product, durable replay records ON" rs256-kid product rs256-kid-memory product "ratios = durable on / off (target: CPU ≤ 1.10×)"
   row "RS256 embedded (= the product rows above)" rs256-kid product rs256-kid baseline "every product row is the embedded shape"
   echo "$CLUSTER_ROW"
+  if [[ -s "$WORK/cluster-parts.tsv" ]]; then
+    cat <<EOF
+
+### Cluster: CPU per request of each part (RS256, 100 partners, kid; the cluster row above)
+
+| part | CPU µs/req |
+|---|---:|
+EOF
+    awk -F'\t' '{ printf "| %s | %s |\n", $1, $2; t += $2 } END { printf "| all four | %.1f |\n", t }' "$WORK/cluster-parts.tsv"
+  fi
   cat <<EOF
 
 ### p99 at ~70 % of peak (RS256, 100 partners, kid; open loop)
