@@ -383,7 +383,8 @@ startup_trials() {
     STARTED_PIDS+=("$pid")
     SERVER_PID=$pid
     for ((i = 0; i < 3000; i++)); do # at most ~60 s
-      code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 -H "Authorization: $token" "http://127.0.0.1:$port/v1/ping" 2>/dev/null || true)
+      # A generous timeout: a 200 lost to a client timeout would turn every later poll into replayed_token.
+      code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 15 -H "Authorization: $token" "http://127.0.0.1:$port/v1/ping" 2>/dev/null || true)
       [[ "$code" == 200 ]] && break
       sleep 0.01
     done
