@@ -17,9 +17,6 @@ public static class TokenReader
     /// <summary>The longest <c>jti</c> accepted, in characters.</summary>
     public const int MaxJtiLength = 256;
 
-    // NumericDate values beyond year 9999 are nonsense and would overflow date arithmetic.
-    private const double MaxNumericDate = 253_402_300_799;
-
     private static readonly SearchValues<char> Base64UrlAlphabet =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
 
@@ -43,7 +40,7 @@ public static class TokenReader
             return null;
         }
 
-        problem = CheckHeader(jwt);
+        problem = TokenJson.IsOneObject(Base64UrlEncoder.DecodeBytes(jwt.EncodedHeader)) ? CheckHeader(jwt) : TokenJson.NotOneObject;
         return problem is null ? ReadClaims(jwt, out problem) : null;
     }
 
@@ -105,10 +102,8 @@ public static class TokenReader
 
     private static ParsedToken? ReadClaims(JsonWebToken jwt, out string? problem)
     {
-        // The parser converts a NumericDate written as a string into a number (and a numeric sub
-        // into a string); the contract wants claim types as written, so those are read from the
-        // payload JSON itself.
-        problem = ReadTypedClaims(jwt, out var iat, out var exp, out var nbf);
+        // Claim types as written, the type of aud and nothing after the payload's object: see TokenJson.
+        problem = TokenJson.ReadTypedClaims(jwt, out var iat, out var exp, out var nbf);
         if (problem is not null)
         {
             return null;
@@ -145,63 +140,5 @@ public static class TokenReader
         }
 
         return new ParsedToken(jwt, issuer, jti, iat.Value, exp.Value, nbf);
-    }
-
-    private static string? ReadTypedClaims(JsonWebToken jwt, out long? iat, out long? exp, out long? nbf)
-    {
-        iat = exp = nbf = null;
-        var payload = Base64UrlEncoder.DecodeBytes(jwt.EncodedPayload);
-        var reader = new Utf8JsonReader(payload);
-        reader.Read();
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
-        {
-            if (reader.TokenType != JsonTokenType.PropertyName)
-            {
-                continue;
-            }
-
-            var isIat = reader.ValueTextEquals("iat"u8);
-            var isExp = !isIat && reader.ValueTextEquals("exp"u8);
-            var isNbf = !isIat && !isExp && reader.ValueTextEquals("nbf"u8);
-            var isSub = !isIat && !isExp && !isNbf && reader.ValueTextEquals("sub"u8);
-            reader.Read();
-            if (isSub)
-            {
-                // The parser would turn a number into a string; the contract wants a string as written.
-                if (reader.TokenType != JsonTokenType.String)
-                {
-                    return "The 'sub' claim must be a string when present.";
-                }
-            }
-            else if (isIat || isExp || isNbf)
-            {
-                if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var value)
-                    || value is < 0 or > MaxNumericDate)
-                {
-                    return "The 'iat', 'exp' and 'nbf' claims must be NumericDate numbers (seconds since 1970).";
-                }
-
-                var seconds = (long)Math.Floor(value);
-                if (isIat)
-                {
-                    iat = seconds;
-                }
-                else if (isExp)
-                {
-                    exp = seconds;
-                }
-                else
-                {
-                    nbf = seconds;
-                }
-            }
-            else if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
-            {
-                reader.Skip();
-            }
-
-        }
-
-        return null;
     }
 }
