@@ -33,11 +33,12 @@ public sealed partial class PartnerTokenAuthenticator(
         metrics.Verified(code, Stopwatch.GetElapsedTime(started));
         if (result.Failure == TokenFailure.ServiceUnavailable)
         {
-            LogUnavailable(logger, result.Partner, result.Kid, result.Jti);
+            LogUnavailable(logger, TokenLogValue.Escape(result.Partner), TokenLogValue.Escape(result.Kid), TokenLogValue.Escape(result.Jti));
         }
-        else
+        else if (logger.IsEnabled(LogLevel.Debug))
         {
-            LogVerified(logger, code, result.Partner, result.Kid, result.Jti);
+            // One line per request, so Debug only: failing or unauthenticated traffic must not grow Information logs.
+            LogVerified(logger, code, TokenLogValue.Escape(result.Partner), TokenLogValue.Escape(result.Kid), TokenLogValue.Escape(result.Jti));
         }
 
         return result;
@@ -59,7 +60,7 @@ public sealed partial class PartnerTokenAuthenticator(
 
         if (!PartnerIds.IsValid(token.Issuer))
         {
-            return AuthenticationResult.Fail(TokenFailure.InvalidIssuer, "The issuer is not a registered partner.");
+            return AuthenticationResult.Fail(TokenFailure.InvalidIssuer, "The issuer is not a registered partner.", token);
         }
 
         try
