@@ -2,7 +2,7 @@ using JustGold.Grains.Partners;
 using JustGold.Grains.Storage.Journal;
 using JustGold.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
-using static JustGold.Tests.Storage.ReplayStoreContractTests;
+using static JustGold.Tests.Grains.Storage.ReplayStoreContractTests;
 
 namespace JustGold.Tests.Grains.Storage;
 

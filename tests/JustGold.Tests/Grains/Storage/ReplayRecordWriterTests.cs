@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using static JustGold.Tests.Storage.ReplayStoreContractTests;
+using static JustGold.Tests.Grains.Storage.ReplayStoreContractTests;
 
 namespace JustGold.Tests.Grains.Storage;
 
