@@ -3,7 +3,7 @@ using JustGold.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace JustGold.Tests.Api;
+namespace JustGold.Tests.Api.Authentication;
 
 /// <summary>
 /// Issue 10, item 2: an attacker cannot grow the logs, and cannot write raw control characters into them.

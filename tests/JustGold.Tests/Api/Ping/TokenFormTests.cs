@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using JustGold.Tests.Infrastructure;
 
-namespace JustGold.Tests.Api;
+namespace JustGold.Tests.Api.Ping;
 
 /// <summary>
 /// Issue 10, items 3 and 4: a header or payload is exactly one JSON object, and <c>aud</c> is a string or an

@@ -1,7 +1,7 @@
 using System.Text;
 using JustGold.Tests.Infrastructure;
 
-namespace JustGold.Tests.Api;
+namespace JustGold.Tests.Api.Admin;
 
 /// <summary>
 /// Issue 10, item 1 (names): a partner name is at most 200 characters, counted as Unicode scalar values
