@@ -1,4 +1,5 @@
 using JustGold.Api.Admin;
+using JustGold.Api.Authorize;
 using JustGold.Api.Hosting;
 using JustGold.Api.Operations;
 using JustGold.Api.Ping;
@@ -9,6 +10,7 @@ builder.AddPartnerAuthApi();
 var app = builder.Build();
 app.MapOperationsApi();
 app.MapPingApi();
+app.MapAuthorizeApi();
 app.MapAdminApi();
 app.Run();
 

@@ -1,4 +1,5 @@
 using JustGold.Api.Admin;
+using JustGold.Api.Authentication.Scheme;
 using JustGold.Api.Http;
 using JustGold.Grains.Diagnostics;
 using JustGold.Grains.Hosting;
@@ -26,6 +27,7 @@ public static class ApiHosting
         }
 
         builder.Services.AddPartnerTokenVerification();
+        builder.Services.AddPartnerTokenScheme();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         builder.Services.AddAdminApi();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
