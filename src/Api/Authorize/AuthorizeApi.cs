@@ -1,5 +1,5 @@
 using JustGold.Api.Authentication.Scheme;
-using JustGold.Grains.Verification;
+using JustGold.Api.Authentication;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -10,7 +10,7 @@ namespace JustGold.Api.Authorize;
 /// <c>/v1/ping</c> for a gateway in front of a JustGold API. Allowed is an empty 200 with the
 /// partner's identity in headers; refusals are the partner-token scheme's 401 or 503.
 /// </summary>
-public static class AuthorizeApi
+internal static class AuthorizeApi
 {
     public static IEndpointRouteBuilder MapAuthorizeApi(this IEndpointRouteBuilder routes)
     {

@@ -1,5 +1,9 @@
 using JustGold.Api.Admin;
+<<<<<<< HEAD
 using JustGold.Api.Authentication.Scheme;
+=======
+using JustGold.Api.Authentication;
+>>>>>>> origin/main
 using JustGold.Api.Http;
 using JustGold.Grains.Diagnostics;
 using JustGold.Grains.Hosting;
@@ -8,7 +12,7 @@ using OpenTelemetry.Metrics;
 namespace JustGold.Api.Hosting;
 
 /// <summary>Everything the HTTP front needs: its place in the cluster, verification, admin and metrics.</summary>
-public static class ApiHosting
+internal static class ApiHosting
 {
     public static WebApplicationBuilder AddPartnerAuthApi(this WebApplicationBuilder builder)
     {

@@ -1,12 +1,12 @@
+using JustGold.Api.Authentication;
 using JustGold.Api.Authentication.Scheme;
-using JustGold.Grains.Verification;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace JustGold.Api.Ping;
 
 /// <summary><c>GET /v1/ping</c>: the health check behind partner authentication.</summary>
-public static class PingApi
+internal static class PingApi
 {
     public static IEndpointRouteBuilder MapPingApi(this IEndpointRouteBuilder routes)
     {
@@ -22,6 +22,3 @@ public static class PingApi
         return TypedResults.Ok(new PingResponse("ok", result.Partner!, result.Subject, time.GetUtcNow().ToUnixTimeSeconds()));
     }
 }
-
-/// <summary>The success body of <c>/v1/ping</c>.</summary>
-public sealed record PingResponse(string Status, string Partner, string? Subject, long Timestamp);

@@ -1,7 +1,7 @@
 namespace JustGold.Api.Authentication.Scheme;
 
 /// <summary>Claim types of the principal the partner-token scheme builds.</summary>
-public static class PartnerClaimTypes
+internal static class PartnerClaimTypes
 {
     public const string PartnerId = "partner_id";
     public const string Subject = "sub";

@@ -1,4 +1,4 @@
-using JustGold.Grains.Verification;
+using JustGold.Api.Authentication;
 
 namespace JustGold.Api.Authentication.Scheme;
 
@@ -7,7 +7,7 @@ namespace JustGold.Api.Authentication.Scheme;
 /// <c>Check</c>). A value is null when the token has none: the gateway must then remove any
 /// header of that name a client sent.
 /// </summary>
-public static class PartnerHeaders
+internal static class PartnerHeaders
 {
     public const string PartnerId = "X-Partner-Id";
     public const string Subject = "X-Partner-Subject";

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using JustGold.Api.Http;
-using JustGold.Grains.Verification;
+using JustGold.Api.Authentication;
 using Microsoft.Net.Http.Headers;
 
 namespace JustGold.Api.Authentication.Scheme;
@@ -10,7 +10,7 @@ namespace JustGold.Api.Authentication.Scheme;
 /// 401 with the RFC 6750 challenge, <c>X-Auth-Error</c> and the JSON body, or 503
 /// <c>service_unavailable</c>. The HTTP challenge and Envoy's <c>Check</c> both answer with it.
 /// </summary>
-public sealed record PartnerRefusal(int Status, string ErrorCode, string? Challenge, ErrorResponse Body)
+internal sealed record PartnerRefusal(int Status, string ErrorCode, string? Challenge, ErrorResponse Body)
 {
     public const string NoStore = "no-store";
 

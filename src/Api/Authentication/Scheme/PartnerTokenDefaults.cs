@@ -1,7 +1,7 @@
 namespace JustGold.Api.Authentication.Scheme;
 
 /// <summary>Names of the partner-token authentication scheme and the policy that requires it.</summary>
-public static class PartnerTokenDefaults
+internal static class PartnerTokenDefaults
 {
     public const string AuthenticationScheme = "PartnerToken";
 

@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
-using JustGold.Grains.Verification;
+using JustGold.Api.Authentication;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -47,7 +47,7 @@ internal sealed partial class PartnerTokenHandler(
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         await HandleAuthenticateOnceSafeAsync();
-        var result = _result ?? AuthenticationResult.Fail(TokenFailure.MissingToken, "Send the token as 'Authorization: Bearer <token>'.");
+        var result = _result ?? AuthenticationResult.Fail(TokenFailure.MissingToken, FailureMessages.MissingToken);
         await PartnerRefusal.From(result, time).WriteAsync(Response);
     }
 

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 namespace JustGold.Api.Authentication.Scheme;
 
 /// <summary>Registers the partner-token scheme and the policy endpoints use to require it.</summary>
-public static class PartnerTokenSchemeExtensions
+internal static class PartnerTokenSchemeExtensions
 {
     public static IServiceCollection AddPartnerTokenScheme(this IServiceCollection services)
     {
@@ -26,7 +26,7 @@ public static class PartnerTokenSchemeExtensions
 /// verifies only on marked endpoints, so a bearer token sent to /admin or /metrics is never
 /// verified (nor its jti used up).
 /// </summary>
-public sealed class PartnerTokenEndpoint
+internal sealed class PartnerTokenEndpoint
 {
     public static PartnerTokenEndpoint Instance { get; } = new();
 
