@@ -1,5 +1,6 @@
 using JustGold.Api.Admin;
 using JustGold.Api.Authorize;
+using JustGold.Api.ExtAuthz;
 using JustGold.Api.Hosting;
 using JustGold.Api.Operations;
 using JustGold.Api.Ping;
@@ -11,6 +12,7 @@ var app = builder.Build();
 app.MapOperationsApi();
 app.MapPingApi();
 app.MapAuthorizeApi();
+app.MapExtAuthzApi();
 app.MapAdminApi();
 app.Run();
 

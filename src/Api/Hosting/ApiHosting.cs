@@ -1,9 +1,7 @@
 using JustGold.Api.Admin;
-<<<<<<< HEAD
-using JustGold.Api.Authentication.Scheme;
-=======
 using JustGold.Api.Authentication;
->>>>>>> origin/main
+using JustGold.Api.Authentication.Scheme;
+using JustGold.Api.ExtAuthz;
 using JustGold.Api.Http;
 using JustGold.Grains.Diagnostics;
 using JustGold.Grains.Hosting;
@@ -32,6 +30,7 @@ internal static class ApiHosting
 
         builder.Services.AddPartnerTokenVerification();
         builder.Services.AddPartnerTokenScheme();
+        builder.Services.AddExtAuthz();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         builder.Services.AddAdminApi();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics

@@ -8,7 +8,7 @@ namespace JustGold.Tests.Gateways;
 /// What every supported gateway must do in front of a JustGold API, checked through the real
 /// gateway process, the real API and a real upstream. Each gateway's test class runs these.
 /// </summary>
-public abstract class GatewayBehaviour(IGatewayStack stack)
+public abstract class GatewayBehaviour(GatewayStack stack)
 {
     protected DateTimeOffset Now => stack.Api.Clock.GetUtcNow();
 
@@ -146,7 +146,36 @@ public abstract class GatewayBehaviour(IGatewayStack stack)
         Assert.True(opened <= 2, $"{Requests} sequential requests opened {opened} new connections to the API");
     }
 
+    [Fact]
+    public async Task ApiStopped_Is503ServiceUnavailable()
+    {
+        // Its own API and gateway: stopping the shared API would break the other tests.
+        var api = KestrelApi.Start();
+        await using var upstream = await EchoUpstream.StartAsync();
+        var gateway = await stack.StartGatewayAsync(api.Port, upstream.Port);
+        await using var process = gateway.Process;
+        using var client = new HttpClient { BaseAddress = gateway.Url, Timeout = TimeSpan.FromSeconds(30) };
+        var key = SharedKeys.RsaA;
+        var partner = await api.CreatePartnerAsync(key);
+        var path = Path();
+        using var before = await client.SendAsync(Get(path, Tokens.Sign(key, Tokens.Claims(partner, api.Clock.GetUtcNow()))));
+
+        await api.DisposeAsync();
+        using var after = await client.SendAsync(Get(path, Tokens.Sign(key, Tokens.Claims(partner, DateTimeOffset.UtcNow))));
+
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        await AssertUnavailableAsync(after);
+        Assert.Single(upstream.RequestsTo(path));
+    }
+
     protected static string Path() => $"/orders/{Guid.NewGuid():N}";
+
+    private static HttpRequestMessage Get(string path, string token)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token);
+        return request;
+    }
 
     protected Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token,
         IReadOnlyDictionary<string, string>? headers = null, string? body = null)

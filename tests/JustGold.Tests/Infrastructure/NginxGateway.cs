@@ -31,13 +31,13 @@ public sealed class NginxGateway : IAsyncDisposable
 
     public static async Task<NginxGateway> StartAsync(int authPort, int upstreamPort)
     {
-        var nginx = FindNginx();
+        var nginx = ExecutableOnPath.Find("nginx") ?? throw new InvalidOperationException("nginx is not installed (Debian: apt-get install nginx-light; .ci/run installs it).");
         var port = FreePorts.Next();
         var directory = Directory.CreateTempSubdirectory("justgold-nginx-").FullName;
         var site = File.ReadAllText(Path.Combine(RepoRoot.Path, ShippedConfig));
-        site = ReplaceOnce(site, "server 127.0.0.1:8080;", $"server 127.0.0.1:{authPort};");
-        site = ReplaceOnce(site, "server 127.0.0.1:9000;", $"server 127.0.0.1:{upstreamPort};");
-        site = ReplaceOnce(site, "listen 8000;", $"listen 127.0.0.1:{port};");
+        site = ExecutableOnPath.ReplaceOnce(site, "server 127.0.0.1:8080;", $"server 127.0.0.1:{authPort};", ShippedConfig);
+        site = ExecutableOnPath.ReplaceOnce(site, "server 127.0.0.1:9000;", $"server 127.0.0.1:{upstreamPort};", ShippedConfig);
+        site = ExecutableOnPath.ReplaceOnce(site, "listen 8000;", $"listen 127.0.0.1:{port};", ShippedConfig);
         File.WriteAllText(Path.Combine(directory, "justgold-gateway.conf"), site);
 
         // The main file a distribution ships, reduced to what a test needs: everything in this directory,
@@ -100,29 +100,6 @@ public sealed class NginxGateway : IAsyncDisposable
         _process.Dispose();
         ApiFixture.TryDelete(_directory);
         return ValueTask.CompletedTask;
-    }
-
-    private static string ReplaceOnce(string text, string from, string to)
-    {
-        var first = text.IndexOf(from, StringComparison.Ordinal);
-        Assert.True(first >= 0 && text.IndexOf(from, first + 1, StringComparison.Ordinal) < 0,
-            $"{ShippedConfig} must contain '{from}' exactly once (the tests replace it).");
-        return text.Replace(from, to, StringComparison.Ordinal);
-    }
-
-    private static string FindNginx()
-    {
-        foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Append("/usr/sbin"))
-        {
-            var candidate = Path.Combine(directory, "nginx");
-            if (directory.Length > 0 && File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        Assert.Fail("nginx is not installed (Debian: apt-get install nginx-light; .ci/run installs it).");
-        return null;
     }
 
     private static async Task WaitForPortAsync(Process process, int port, NginxGateway gateway)
