@@ -26,8 +26,8 @@ internal sealed partial class ExtAuthzService(PartnerTokenAuthenticator authenti
         var result = await authenticator.AuthenticateAsync(Header(http, "authorization"));
         if (logger.IsEnabled(LogLevel.Debug))
         {
-            LogChecked(logger, LogText.Escape(http?.Method), LogText.Escape(http?.Path), result.Failure.ToErrorCode(),
-                LogText.Escape(result.Partner), LogText.Escape(result.Kid), LogText.Escape(result.Jti));
+            LogChecked(logger, TokenLogValue.Escape(http?.Method), TokenLogValue.Escape(http?.Path), result.Failure.ToErrorCode(),
+                TokenLogValue.Escape(result.Partner), TokenLogValue.Escape(result.Kid), TokenLogValue.Escape(result.Jti));
         }
 
         return result.Succeeded ? Allow(result) : Deny(PartnerRefusal.From(result, time));

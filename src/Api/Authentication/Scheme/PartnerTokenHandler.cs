@@ -80,8 +80,8 @@ internal sealed partial class PartnerTokenHandler(
         var method = headers["X-Original-Method"].FirstOrDefault() ?? headers["X-Forwarded-Method"].FirstOrDefault();
         if (uri is not null || method is not null)
         {
-            LogForGateway(logger, LogText.Escape(method), LogText.Escape(uri), result.Failure.ToErrorCode(),
-                LogText.Escape(result.Partner), LogText.Escape(result.Kid), LogText.Escape(result.Jti));
+            LogForGateway(logger, TokenLogValue.Escape(method), TokenLogValue.Escape(uri), result.Failure.ToErrorCode(),
+                TokenLogValue.Escape(result.Partner), TokenLogValue.Escape(result.Kid), TokenLogValue.Escape(result.Jti));
         }
     }
 
