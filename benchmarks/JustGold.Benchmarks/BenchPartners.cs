@@ -60,7 +60,7 @@ public sealed class BenchKey
 /// benchmark measures the verification path on the API node without an Orleans round trip.
 /// The fake grain accepts every confirmation: the replay step is measured on its own.
 /// </summary>
-public static class BenchAuthenticator
+internal static class BenchAuthenticator
 {
     public static PartnerTokenAuthenticator Create(IReadOnlyDictionary<string, PartnerKeySet> partners)
     {

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace JustGold.Api.Authentication;
 
 /// <summary>Token verification on this API node: the key cache, the confirmation batcher and the authenticator.</summary>
-public static class AuthenticationServices
+internal static class AuthenticationServices
 {
     public static IServiceCollection AddPartnerTokenVerification(this IServiceCollection services)
     {

@@ -10,7 +10,7 @@ namespace JustGold.Api.Authentication;
 /// idle it adds nothing: a lone confirmation leaves at once. Only partners whose tokens
 /// passed every check get here, so unknown issuers never grow it.
 /// </summary>
-public sealed class ConfirmationBatcher(IGrainFactory grains)
+internal sealed class ConfirmationBatcher(IGrainFactory grains)
 {
     private readonly ConcurrentDictionary<string, PartnerQueue> _queues = new(StringComparer.Ordinal);
 

@@ -3,7 +3,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 namespace JustGold.Api.Authentication;
 
 /// <summary>A token that passed the form checks; nothing in it is trusted yet.</summary>
-public sealed class ParsedToken(JsonWebToken jwt, string issuer, string jti, long issuedAt, long expiresAt, long? notBefore)
+internal sealed class ParsedToken(JsonWebToken jwt, string issuer, string jti, long issuedAt, long expiresAt, long? notBefore)
 {
     public JsonWebToken Jwt { get; } = jwt;
 

@@ -1,44 +1,7 @@
 using System.Collections.Concurrent;
 using JustGold.Grains.Contracts;
-using JustGold.Api.Keys;
-using Microsoft.IdentityModel.Tokens;
 
 namespace JustGold.Api.Authentication;
-
-/// <summary>A partner key ready to verify: the IdentityModel key built once, reused by every request.</summary>
-public sealed class VerificationKey(PartnerKey key)
-{
-    public string Kid { get; } = key.Kid;
-
-    public KeyFamily Family { get; } = key.Family();
-
-    public SecurityKey SecurityKey { get; } = key.ToSecurityKey();
-}
-
-/// <summary>The verifiable form of a partner's key set.</summary>
-public sealed class VerificationKeySet
-{
-    private VerificationKeySet(PartnerKeySet source, IReadOnlyList<VerificationKey> keys, bool fresh)
-    {
-        Source = source;
-        Keys = keys;
-        Fresh = fresh;
-    }
-
-    public PartnerKeySet Source { get; }
-
-    public IReadOnlyList<VerificationKey> Keys { get; }
-
-    /// <summary>True when just fetched from the grain, false when it came from this node's cache.</summary>
-    public bool Fresh { get; }
-
-    public bool CanAuthenticate => Source.CanAuthenticate;
-
-    public static VerificationKeySet Build(PartnerKeySet source) =>
-        new(source, [.. source.ActiveKeys.Select(k => new VerificationKey(k))], fresh: true);
-
-    public VerificationKeySet WithFresh(bool fresh) => new(Source, Keys, fresh);
-}
 
 /// <summary>
 /// This node's copy of active partners' keys, so signatures are checked in parallel without
@@ -46,7 +9,7 @@ public sealed class VerificationKeySet
 /// and status, and any failure is re-checked against a fresh copy before it is reported.
 /// Only partners that can authenticate are kept, so unknown issuers never grow it.
 /// </summary>
-public sealed class PartnerKeyCache(IGrainFactory grains)
+internal sealed class PartnerKeyCache(IGrainFactory grains)
 {
     private readonly ConcurrentDictionary<string, VerificationKeySet> _cached = new(StringComparer.Ordinal);
 

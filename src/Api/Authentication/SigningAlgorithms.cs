@@ -4,7 +4,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace JustGold.Api.Authentication;
 
 /// <summary>The asymmetric algorithms we accept, and which kind of key each needs.</summary>
-public static class SigningAlgorithms
+internal static class SigningAlgorithms
 {
     /// <summary>True for the algorithms the contract accepts; none, HMAC and everything else are refused.</summary>
     public static bool IsAccepted(string? alg) => alg is

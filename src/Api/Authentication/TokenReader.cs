@@ -9,7 +9,7 @@ namespace JustGold.Api.Authentication;
 /// The form checks: is this a compact JWS we are willing to read, with every required
 /// claim present and of the right type? Nothing here trusts the token; no key is touched.
 /// </summary>
-public static class TokenReader
+internal static class TokenReader
 {
     /// <summary>Tokens above this size are refused before anything is decoded.</summary>
     public const int MaxTokenLength = 8 * 1024;
@@ -17,19 +17,16 @@ public static class TokenReader
     /// <summary>The longest <c>jti</c> accepted, in characters.</summary>
     public const int MaxJtiLength = 256;
 
-    // NumericDate values beyond year 9999 are nonsense and would overflow date arithmetic.
-    private const double MaxNumericDate = 253_402_300_799;
-
     private static readonly SearchValues<char> Base64UrlAlphabet =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
 
-    /// <summary>Reads <paramref name="raw"/>; on failure returns null and a reason fit for the partner.</summary>
-    public static ParsedToken? Read(string raw, out string? problem)
+    /// <summary>Reads <paramref name="raw"/>: a token to verify, or the reason it is malformed.</summary>
+    public static TokenReading Read(string raw)
     {
-        problem = CheckShape(raw);
+        var problem = CheckShape(raw);
         if (problem is not null)
         {
-            return null;
+            return TokenReading.Fail(problem);
         }
 
         JsonWebToken jwt;
@@ -39,12 +36,11 @@ public static class TokenReader
         }
         catch (Exception ex) when (ex is ArgumentException or JsonException or SecurityTokenException or FormatException)
         {
-            problem = "The token's header or payload is not valid JSON with claims of the right types.";
-            return null;
+            return TokenReading.Fail(FailureMessages.NotJson);
         }
 
         problem = CheckHeader(jwt);
-        return problem is null ? ReadClaims(jwt, out problem) : null;
+        return problem is null ? ReadClaims(jwt) : TokenReading.Fail(problem);
     }
 
     /// <summary>Three parts of unpadded base64url; the signature may be empty here and fail later as a signature.</summary>
@@ -52,7 +48,7 @@ public static class TokenReader
     {
         if (raw.Length > MaxTokenLength)
         {
-            return "The token is larger than 8 KiB.";
+            return FailureMessages.TooLarge;
         }
 
         var span = raw.AsSpan();
@@ -63,33 +59,33 @@ public static class TokenReader
             var part = span[range];
             if (parts > 3)
             {
-                return "A token has exactly three parts separated by dots (compact JWS).";
+                return FailureMessages.NotThreeParts;
             }
 
             if (part.ContainsAnyExcept(Base64UrlAlphabet) || part.Length % 4 == 1)
             {
-                return "Each part of the token must be unpadded base64url (RFC 7515).";
+                return FailureMessages.NotBase64Url;
             }
 
             if (parts < 3 && part.IsEmpty)
             {
-                return "The token's header and payload must not be empty.";
+                return FailureMessages.EmptyPart;
             }
         }
 
-        return parts == 3 ? null : "A token has exactly three parts separated by dots (compact JWS).";
+        return parts == 3 ? null : FailureMessages.NotThreeParts;
     }
 
     private static string? CheckHeader(JsonWebToken jwt)
     {
         if (!SigningAlgorithms.IsAccepted(jwt.Alg))
         {
-            return "The algorithm in the token's header is not accepted; use RS256, RS384, RS512, PS256, PS384, PS512, ES256 or ES384.";
+            return FailureMessages.AlgorithmRefused;
         }
 
         if (jwt.TryGetHeaderValue<object>("crit", out _))
         {
-            return "Tokens with a 'crit' header are refused.";
+            return FailureMessages.CritRefused;
         }
 
         var typ = jwt.Typ;
@@ -97,111 +93,53 @@ public static class TokenReader
             && !typ.Equals("JWT", StringComparison.OrdinalIgnoreCase)
             && !typ.Equals("at+jwt", StringComparison.OrdinalIgnoreCase))
         {
-            return "The token's 'typ' header must be JWT or at+jwt when present.";
+            return FailureMessages.TypRefused;
         }
 
         return null;
     }
 
-    private static ParsedToken? ReadClaims(JsonWebToken jwt, out string? problem)
+    private static TokenReading ReadClaims(JsonWebToken jwt)
     {
         // The parser converts a NumericDate written as a string into a number (and a numeric sub
         // into a string); the contract wants claim types as written, so those are read from the
         // payload JSON itself.
-        problem = ReadTypedClaims(jwt, out var iat, out var exp, out var nbf);
-        if (problem is not null)
+        var typed = TypedClaims.Read(jwt.EncodedPayload);
+        if (typed.Problem is not null)
         {
-            return null;
+            return TokenReading.Fail(typed.Problem);
         }
 
         if (!jwt.TryGetPayloadValue<string>(JwtRegisteredClaimNames.Iss, out var issuer) || string.IsNullOrEmpty(issuer))
         {
-            problem = "The 'iss' claim is required and must be your partner id.";
-            return null;
+            return TokenReading.Fail(FailureMessages.IssRequired);
         }
 
         if (!jwt.TryGetPayloadValue<object>(JwtRegisteredClaimNames.Aud, out _))
         {
-            problem = "The 'aud' claim is required.";
-            return null;
+            return TokenReading.Fail(FailureMessages.AudRequired);
         }
 
         if (!jwt.TryGetPayloadValue<string>(JwtRegisteredClaimNames.Jti, out var jti) || string.IsNullOrEmpty(jti))
         {
-            problem = "The 'jti' claim is required and must be a non-empty string.";
-            return null;
+            return TokenReading.Fail(FailureMessages.JtiRequired);
         }
 
         if (jti.Length > MaxJtiLength && jti.EnumerateRunes().Count() > MaxJtiLength)
         {
-            problem = "The 'jti' claim is longer than 256 characters.";
-            return null;
+            return TokenReading.Fail(FailureMessages.JtiTooLong);
         }
 
-        if (iat is null || exp is null)
+        if (typed.IssuedAt is not { } iat)
         {
-            problem = iat is null ? "The 'iat' claim is required." : "The 'exp' claim is required.";
-            return null;
+            return TokenReading.Fail(FailureMessages.IatRequired);
         }
 
-        return new ParsedToken(jwt, issuer, jti, iat.Value, exp.Value, nbf);
-    }
-
-    private static string? ReadTypedClaims(JsonWebToken jwt, out long? iat, out long? exp, out long? nbf)
-    {
-        iat = exp = nbf = null;
-        var payload = Base64UrlEncoder.DecodeBytes(jwt.EncodedPayload);
-        var reader = new Utf8JsonReader(payload);
-        reader.Read();
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        if (typed.ExpiresAt is not { } exp)
         {
-            if (reader.TokenType != JsonTokenType.PropertyName)
-            {
-                continue;
-            }
-
-            var isIat = reader.ValueTextEquals("iat"u8);
-            var isExp = !isIat && reader.ValueTextEquals("exp"u8);
-            var isNbf = !isIat && !isExp && reader.ValueTextEquals("nbf"u8);
-            var isSub = !isIat && !isExp && !isNbf && reader.ValueTextEquals("sub"u8);
-            reader.Read();
-            if (isSub)
-            {
-                // The parser would turn a number into a string; the contract wants a string as written.
-                if (reader.TokenType != JsonTokenType.String)
-                {
-                    return "The 'sub' claim must be a string when present.";
-                }
-            }
-            else if (isIat || isExp || isNbf)
-            {
-                if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var value)
-                    || value is < 0 or > MaxNumericDate)
-                {
-                    return "The 'iat', 'exp' and 'nbf' claims must be NumericDate numbers (seconds since 1970).";
-                }
-
-                var seconds = (long)Math.Floor(value);
-                if (isIat)
-                {
-                    iat = seconds;
-                }
-                else if (isExp)
-                {
-                    exp = seconds;
-                }
-                else
-                {
-                    nbf = seconds;
-                }
-            }
-            else if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
-            {
-                reader.Skip();
-            }
-
+            return TokenReading.Fail(FailureMessages.ExpRequired);
         }
 
-        return null;
+        return TokenReading.Success(new ParsedToken(jwt, issuer, jti, iat, exp, typed.NotBefore));
     }
 }

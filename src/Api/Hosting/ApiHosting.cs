@@ -9,7 +9,7 @@ using JustGold.Operations;
 namespace JustGold.Api.Hosting;
 
 /// <summary>Everything the HTTP front needs: its place in the cluster, verification, admin, health checks and metrics.</summary>
-public static class ApiHosting
+internal static class ApiHosting
 {
     public static WebApplicationBuilder AddPartnerAuthApi(this WebApplicationBuilder builder)
     {

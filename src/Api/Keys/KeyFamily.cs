@@ -1,7 +1,7 @@
 namespace JustGold.Api.Keys;
 
 /// <summary>The kinds of public key a partner may upload; each verifies its own algorithms.</summary>
-public enum KeyFamily
+internal enum KeyFamily
 {
     Rsa,
     EcP256,

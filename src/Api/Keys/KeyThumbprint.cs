@@ -4,7 +4,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace JustGold.Api.Keys;
 
 /// <summary>RFC 7638 JWK thumbprints (SHA-256, base64url): the <c>kid</c> of every partner key.</summary>
-public static class KeyThumbprint
+internal static class KeyThumbprint
 {
     public static string Compute(RSA rsa) =>
         Encode(JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(rsa.ExportParameters(false))));

@@ -5,7 +5,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace JustGold.Api.Keys;
 
 /// <summary>Turns a stored <see cref="PartnerKey"/> into what verifies signatures and what the JWKS shows.</summary>
-public static class PartnerKeyMaterial
+internal static class PartnerKeyMaterial
 {
     public static KeyFamily Family(this PartnerKey key) => (key.KeyType, key.Curve) switch
     {

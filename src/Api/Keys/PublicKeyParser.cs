@@ -4,50 +4,25 @@ using JustGold.Grains.Contracts;
 
 namespace JustGold.Api.Keys;
 
-/// <summary>Why an uploaded key was refused.</summary>
-public enum KeyUploadFailure
-{
-    None,
-    NotPem,
-    PrivateKey,
-    UnsupportedKey,
-    RsaTooShort,
-    UnsupportedCurve,
-}
-
-/// <summary>The outcome of reading an upload: a key, or one failure with a message a partner can act on.</summary>
-public readonly record struct KeyUploadReading(PartnerKey? Key, KeyUploadFailure Failure, string? Problem);
-
 /// <summary>
 /// Turns uploaded PEM text into a <see cref="PartnerKey"/>. Public keys only: any trace of
 /// private key material refuses the whole upload, and that text goes nowhere else.
 /// </summary>
-public static class PublicKeyParser
+internal static class PublicKeyParser
 {
     public const int MinRsaBits = 2048;
-
-    /// <summary>Uploads above this size are refused; a 4096-bit RSA public key in PEM is under 1 KiB.</summary>
-    public const int MaxUploadLength = 16 * 1024;
 
     private const string RsaOid = "1.2.840.113549.1.1.1";
     private const string EcOid = "1.2.840.10045.2.1";
     private const string P256Oid = "1.2.840.10045.3.1.7";
     private const string P384Oid = "1.3.132.0.34";
 
-    public static KeyUploadReading Read(string pem, DateTimeOffset now)
+    /// <summary>
+    /// Reads the PEM text of an upload. The caller has already refused any upload that holds
+    /// private key material (<see cref="PrivateKeyMaterial"/>) and any over the body limit (<c>AdminRequestBody.MaxBytes</c>).
+    /// </summary>
+    public static KeyUploadResult Read(string pem, DateTimeOffset now)
     {
-        // Checked before anything else so no later step ever holds private material.
-        if (pem.Contains("PRIVATE KEY", StringComparison.OrdinalIgnoreCase))
-        {
-            return Refuse(KeyUploadFailure.PrivateKey,
-                "The upload contains private key material; it was discarded. Upload only the public key (openssl pkey -in private.pem -pubout).");
-        }
-
-        if (pem.Length > MaxUploadLength)
-        {
-            return Refuse(KeyUploadFailure.NotPem, "The upload is larger than 16 KiB; a public key in PEM is far smaller.");
-        }
-
         if (!PemEncoding.TryFind(pem, out var fields))
         {
             return Refuse(KeyUploadFailure.NotPem,
@@ -79,7 +54,7 @@ public static class PublicKeyParser
         };
     }
 
-    private static KeyUploadReading ReadPkcs1(byte[] der, DateTimeOffset now)
+    private static KeyUploadResult ReadPkcs1(byte[] der, DateTimeOffset now)
     {
         using var rsa = RSA.Create();
         try
@@ -99,7 +74,7 @@ public static class PublicKeyParser
         return FromRsa(rsa, now);
     }
 
-    private static KeyUploadReading ReadSubjectPublicKeyInfo(byte[] der, DateTimeOffset now)
+    private static KeyUploadResult ReadSubjectPublicKeyInfo(byte[] der, DateTimeOffset now)
     {
         try
         {
@@ -133,7 +108,7 @@ public static class PublicKeyParser
         }
     }
 
-    private static KeyUploadReading FromRsa(RSA rsa, DateTimeOffset now)
+    private static KeyUploadResult FromRsa(RSA rsa, DateTimeOffset now)
     {
         if (rsa.KeySize < MinRsaBits)
         {
@@ -145,7 +120,7 @@ public static class PublicKeyParser
         return Accept(new PartnerKey(KeyThumbprint.Compute(rsa), "RSA", null, spki, KeyStatus.Active, now, null));
     }
 
-    private static KeyUploadReading FromEcdsa(ECDsa ecdsa, DateTimeOffset now)
+    private static KeyUploadResult FromEcdsa(ECDsa ecdsa, DateTimeOffset now)
     {
         var curve = ecdsa.ExportParameters(false).Curve;
         var name = curve.Oid?.Value switch
@@ -163,10 +138,10 @@ public static class PublicKeyParser
         return Accept(new PartnerKey(KeyThumbprint.Compute(ecdsa), "EC", name, spki, KeyStatus.Active, now, null));
     }
 
-    private static KeyUploadReading Unsupported() => Refuse(KeyUploadFailure.UnsupportedKey,
+    private static KeyUploadResult Unsupported() => Refuse(KeyUploadFailure.UnsupportedKey,
         "The PEM block is not an RSA or EC public key that can be read.");
 
-    private static KeyUploadReading Accept(PartnerKey key) => new(key, KeyUploadFailure.None, null);
+    private static KeyUploadResult Accept(PartnerKey key) => KeyUploadResult.Success(key);
 
-    private static KeyUploadReading Refuse(KeyUploadFailure failure, string problem) => new(null, failure, problem);
+    private static KeyUploadResult Refuse(KeyUploadFailure failure, string problem) => KeyUploadResult.Fail(failure, problem);
 }

@@ -27,7 +27,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public IGrainFactory Grains => Cluster.Client;
 
-    public PartnerTokenAuthenticator Authenticator { get; private set; } = null!;
+    internal PartnerTokenAuthenticator Authenticator { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {

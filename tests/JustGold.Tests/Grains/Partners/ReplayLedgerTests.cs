@@ -37,7 +37,7 @@ public sealed class ReplayLedgerTests
     {
         var ledger = new ReplayLedger();
         ledger.TryAdd("j", Now + 10);
-        ledger.Remove("j");
+        ledger.Remove(JtiDigest.Of("j"));
         ledger.TryAdd("j", Now + 1000);
 
         ledger.Prune(Now + 100);
