@@ -10,11 +10,11 @@ internal static class PartnerUpdateReader
 
     private const string Shape = "The body must be a JSON object like {\"name\":\"…\",\"status\":\"active\"|\"suspended\"}; both fields are optional.";
 
-    public static PartnerUpdateReading Read(string body)
+    public static Reading<PartnerUpdate> Read(string body)
     {
         if (string.IsNullOrWhiteSpace(body))
         {
-            return PartnerUpdateReading.Success(new PartnerUpdate(null, null));
+            return Reading<PartnerUpdate>.Success(new PartnerUpdate(null, null));
         }
 
         try
@@ -23,7 +23,7 @@ internal static class PartnerUpdateReader
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                return PartnerUpdateReading.Fail(Shape);
+                return Reading<PartnerUpdate>.Fail(Shape);
             }
 
             string? name = null;
@@ -32,7 +32,7 @@ internal static class PartnerUpdateReader
                 name = nameElement.ValueKind == JsonValueKind.String ? nameElement.GetString() : null;
                 if (name is null || !IsAcceptableName(name))
                 {
-                    return PartnerUpdateReading.Fail($"'name' must be a string of at most {MaxNameLength} characters.");
+                    return Reading<PartnerUpdate>.Fail($"'name' must be a string of at most {MaxNameLength} characters.");
                 }
             }
 
@@ -42,15 +42,15 @@ internal static class PartnerUpdateReader
                 status = ReadStatus(statusElement);
                 if (status is null)
                 {
-                    return PartnerUpdateReading.Fail("'status' must be \"active\" or \"suspended\".");
+                    return Reading<PartnerUpdate>.Fail("'status' must be \"active\" or \"suspended\".");
                 }
             }
 
-            return PartnerUpdateReading.Success(new PartnerUpdate(name, status));
+            return Reading<PartnerUpdate>.Success(new PartnerUpdate(name, status));
         }
         catch (JsonException)
         {
-            return PartnerUpdateReading.Fail(Shape);
+            return Reading<PartnerUpdate>.Fail(Shape);
         }
     }
 

@@ -52,7 +52,7 @@ internal sealed class PartnerTokenAuthenticator(
             return AuthenticationResult.Fail(TokenFailure.InvalidToken, reading.Problem);
         }
 
-        var token = reading.Token;
+        var token = reading.Value;
         if (!PartnerIds.IsValid(token.Issuer))
         {
             return AuthenticationResult.Fail(TokenFailure.InvalidIssuer, FailureMessages.NotAPartner);

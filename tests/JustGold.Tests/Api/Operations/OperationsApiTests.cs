@@ -3,7 +3,7 @@ using JustGold.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace JustGold.Tests.Api;
+namespace JustGold.Tests.Api.Operations;
 
 /// <summary>Health, readiness, metrics, and what the logs never contain.</summary>
 public sealed class OperationsApiTests : IAsyncLifetime

@@ -4,7 +4,7 @@ using JustGold.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
-namespace JustGold.Tests.Storage;
+namespace JustGold.Tests.Grains.Storage;
 
 /// <summary>Both stores, SQLite embedded and a real PostgreSQL started for the run, held to the same contract.</summary>
 public sealed class PartnerStoreFixture : IAsyncLifetime

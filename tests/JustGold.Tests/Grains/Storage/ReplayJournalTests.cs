@@ -2,9 +2,9 @@ using JustGold.Grains.Partners;
 using JustGold.Grains.Storage.Journal;
 using JustGold.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
-using static JustGold.Tests.Storage.ReplayStoreContractTests;
+using static JustGold.Tests.Grains.Storage.ReplayStoreContractTests;
 
-namespace JustGold.Tests.Storage;
+namespace JustGold.Tests.Grains.Storage;
 
 /// <summary>
 /// The embedded journal on real files: what a crash leaves behind (a tail cut anywhere, a block of

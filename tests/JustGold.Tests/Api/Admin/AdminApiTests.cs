@@ -6,7 +6,7 @@ using JustGold.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.Tokens;
 
-namespace JustGold.Tests.Api;
+namespace JustGold.Tests.Api.Admin;
 
 /// <summary>The operator API over HTTP: authentication, partners, key upload rules, JWKS, revocation and audit.</summary>
 [Collection(ApiCollection.Name)]

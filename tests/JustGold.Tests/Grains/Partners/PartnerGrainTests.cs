@@ -4,7 +4,7 @@ using JustGold.Api.Authentication;
 using JustGold.Tests.Infrastructure;
 using Orleans.Runtime;
 
-namespace JustGold.Tests.Grains;
+namespace JustGold.Tests.Grains.Partners;
 
 /// <summary>Partner grains on a two-silo TestingHost cluster, driven through the real verifier.</summary>
 [Collection(ClusterCollection.Name)]

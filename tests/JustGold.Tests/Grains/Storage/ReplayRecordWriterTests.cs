@@ -6,9 +6,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using static JustGold.Tests.Storage.ReplayStoreContractTests;
+using static JustGold.Tests.Grains.Storage.ReplayStoreContractTests;
 
-namespace JustGold.Tests.Storage;
+namespace JustGold.Tests.Grains.Storage;
 
 /// <summary>The group commit on a real PostgreSQL: a record storage refuses fails alone, never its batch.</summary>
 [Collection(StorageCollection.Name)]

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using JustGold.Tests.Infrastructure;
 using Microsoft.IdentityModel.Tokens;
 
-namespace JustGold.Tests.Api;
+namespace JustGold.Tests.Api.Ping;
 
 /// <summary>GET /v1/ping over HTTP against the real API: successes, every error code, the challenge and the order of checks.</summary>
 [Collection(ApiCollection.Name)]

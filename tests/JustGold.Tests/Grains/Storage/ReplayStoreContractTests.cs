@@ -3,7 +3,7 @@ using JustGold.Grains.Storage;
 using JustGold.Grains.Storage.Journal;
 using JustGold.Tests.Infrastructure;
 
-namespace JustGold.Tests.Storage;
+namespace JustGold.Tests.Grains.Storage;
 
 /// <summary>
 /// Both replay stores held to one contract: the embedded journal (real files in a fresh folder)
