@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using JustGold.Grains.Contracts;
 
@@ -29,10 +31,10 @@ internal static class PartnerUpdateReader
             string? name = null;
             if (root.TryGetProperty("name", out var nameElement) && nameElement.ValueKind != JsonValueKind.Null)
             {
-                name = nameElement.ValueKind == JsonValueKind.String ? nameElement.GetString() : null;
+                name = nameElement.ValueKind == JsonValueKind.String ? TextOf(nameElement) : null;
                 if (name is null || !IsAcceptableName(name))
                 {
-                    return Reading<PartnerUpdate>.Fail($"'name' must be a string of at most {MaxNameLength} characters.");
+                    return Reading<PartnerUpdate>.Fail($"'name' must be a string of at most {MaxNameLength} characters, without control characters.");
                 }
             }
 
@@ -54,14 +56,46 @@ internal static class PartnerUpdateReader
         }
     }
 
-    private static bool IsAcceptableName(string name) => name.Length <= MaxNameLength;
+    /// <summary>
+    /// At most <see cref="MaxNameLength"/> characters, counted as Unicode scalar values (as PostgreSQL's
+    /// char_length counts them, and as the contract counts a jti), none of them a control character, and
+    /// well-formed UTF-16: a lone surrogate has no UTF-8 form, so no store could keep it.
+    /// </summary>
+    private static bool IsAcceptableName(string name)
+    {
+        var rest = name.AsSpan();
+        for (var count = 0; !rest.IsEmpty; count++)
+        {
+            if (count == MaxNameLength || Rune.DecodeFromUtf16(rest, out var rune, out var used) != OperationStatus.Done || Rune.IsControl(rune))
+            {
+                return false;
+            }
+
+            rest = rest[used..];
+        }
+
+        return true;
+    }
 
     private static PartnerStatus? ReadStatus(JsonElement element) => element.ValueKind != JsonValueKind.String
         ? null
-        : element.GetString() switch
+        : TextOf(element) switch
         {
             "active" => PartnerStatus.Active,
             "suspended" => PartnerStatus.Suspended,
             _ => null,
         };
+
+    /// <summary>The string, or null when it is no text: an escaped lone surrogate cannot become a .NET string.</summary>
+    private static string? TextOf(JsonElement element)
+    {
+        try
+        {
+            return element.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
 }

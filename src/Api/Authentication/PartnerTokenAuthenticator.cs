@@ -55,7 +55,7 @@ internal sealed class PartnerTokenAuthenticator(
         var token = reading.Value;
         if (!PartnerIds.IsValid(token.Issuer))
         {
-            return AuthenticationResult.Fail(TokenFailure.InvalidIssuer, FailureMessages.NotAPartner);
+            return AuthenticationResult.Fail(TokenFailure.InvalidIssuer, FailureMessages.NotAPartner, token);
         }
 
         try

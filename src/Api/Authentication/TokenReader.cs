@@ -39,7 +39,8 @@ internal static class TokenReader
             return Reading<ParsedToken>.Fail(FailureMessages.NotJson);
         }
 
-        problem = CheckHeader(jwt);
+        // The parser reads the first JSON value and ignores what follows it; the contract refuses anything there.
+        problem = TypedClaims.IsOneObject(Base64UrlEncoder.DecodeBytes(jwt.EncodedHeader)) ? CheckHeader(jwt) : FailureMessages.NotOneObject;
         return problem is null ? ReadClaims(jwt) : Reading<ParsedToken>.Fail(problem);
     }
 
@@ -101,9 +102,7 @@ internal static class TokenReader
 
     private static Reading<ParsedToken> ReadClaims(JsonWebToken jwt)
     {
-        // The parser converts a NumericDate written as a string into a number (and a numeric sub
-        // into a string); the contract wants claim types as written, so those are read from the
-        // payload JSON itself.
+        // Claim types as written, the type of aud, and nothing after the payload's object: see TypedClaims.
         var typed = TypedClaims.Read(jwt.EncodedPayload);
         if (typed.Problem is not null)
         {

@@ -32,12 +32,16 @@ public sealed class AdminApiTests(ApiFixture api)
         Assert.True(body.TryGetProperty("timestamp", out _));
     }
 
-    [Fact]
-    public async Task Admin_IsDisabledWithoutConfiguredKey()
+    [Theory]
+    [InlineData(null)]
+    [InlineData("   ")]
+    [InlineData(" \t\r\n ")]
+    public async Task Admin_IsDisabledWithoutConfiguredKey(string? configured)
     {
+        // Issue 10 item 7: header values arrive trimmed, so a whitespace-only key could never be sent: not configured.
         var directory = ApiFactory.NewDataDirectory();
         var logs = new CapturingLoggerProvider();
-        await using var factory = new ApiFactory(directory, adminKey: null, ApiFactory.NewClock(),
+        await using var factory = new ApiFactory(directory, adminKey: configured, ApiFactory.NewClock(),
             services: services => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs));
         var client = factory.CreateClient();
         client.DefaultRequestHeaders.Add("X-Admin-Key", "anything");
