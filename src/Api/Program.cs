@@ -1,13 +1,13 @@
 using JustGold.Api.Admin;
 using JustGold.Api.Hosting;
-using JustGold.Api.Operations;
 using JustGold.Api.Ping;
+using JustGold.Operations;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddPartnerAuthApi();
 
 var app = builder.Build();
-app.MapOperationsApi();
+app.MapOperationsEndpoints();
 app.MapPingApi();
 app.MapAdminApi();
 app.Run();

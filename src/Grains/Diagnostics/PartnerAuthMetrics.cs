@@ -7,6 +7,9 @@ public sealed class PartnerAuthMetrics : IDisposable
 {
     public const string MeterName = "JustGold.PartnerAuth";
 
+    /// <summary>What every process exports on <c>/metrics</c>: the product's meter and Orleans' own.</summary>
+    public static IReadOnlyList<string> ExportedMeterNames { get; } = [MeterName, "Microsoft.Orleans"];
+
     private readonly Meter _meter;
     private readonly Counter<long> _verifications;
     private readonly Histogram<double> _verificationDuration;
