@@ -37,6 +37,25 @@ public sealed class OperationsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Healthz_And_Readyz_AnswerTheSharedBodyShape_NeverCached()
+    {
+        var client = _factory.CreateClient();
+
+        foreach (var (path, expected) in new[]
+        {
+            ("/healthz", """{"status":"alive"}"""),
+            ("/readyz", """{"status":"ready","checks":{"cluster":"healthy"}}"""),
+        })
+        {
+            using var response = await client.GetAsync(path);
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(expected, await response.Content.ReadAsStringAsync());
+            Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+            Assert.True(response.Headers.CacheControl?.NoStore, $"{path}: {response.Headers.CacheControl}");
+        }
+    }
+
+    [Fact]
     public async Task Metrics_CountVerificationsByResult()
     {
         var admin = _factory.CreateAdminClient();
