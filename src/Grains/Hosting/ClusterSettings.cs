@@ -1,6 +1,9 @@
 namespace JustGold.Grains.Hosting;
 
-/// <summary>How silos and API nodes find each other (configuration section <c>Cluster</c>).</summary>
+/// <summary>
+/// How silos and API nodes find each other (configuration section <c>Cluster</c>). Read once,
+/// at start-up, through <see cref="ClusterSettingsReader"/>, which refuses bad values by key.
+/// </summary>
 public sealed class ClusterSettings
 {
     public const string SectionName = "Cluster";
@@ -27,22 +30,16 @@ public sealed class ClusterSettings
 
     /// <summary>
     /// How long a grain call may wait for its answer before it fails (and the API answers 503).
-    /// Bounded so that callers fail fast, closed, while a silo or storage is out of reach.
+    /// The backstop for calls that have no shorter deadline of their own (admin calls, key reads).
     /// </summary>
     public int ResponseTimeoutSeconds { get; set; } = 10;
 
+    /// <summary>
+    /// API only: how long a token's confirmation may wait for its grain before the API answers
+    /// 503. Normally a few milliseconds; this bounds what a partner waits while a silo dies.
+    /// </summary>
+    public int ConfirmationTimeoutMilliseconds { get; set; } = 1000;
+
     /// <summary>API only: how often the client re-reads the gateway list (silos that joined or left).</summary>
     public int GatewayListRefreshSeconds { get; set; } = 5;
-}
-
-public enum ApiMode
-{
-    Embedded,
-    Client,
-}
-
-public enum MembershipProvider
-{
-    Localhost,
-    Postgres,
 }

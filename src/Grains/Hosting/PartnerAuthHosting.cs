@@ -17,15 +17,15 @@ namespace JustGold.Grains.Hosting;
 public static class PartnerAuthHosting
 {
     /// <summary>Makes this host a silo: clustering, grains' storage, group commit and housekeeping.</summary>
-    public static ISiloBuilder AddPartnerAuthSilo(this ISiloBuilder silo, IConfiguration configuration)
+    public static ISiloBuilder AddPartnerAuthSilo(this ISiloBuilder silo, IConfiguration configuration, ClusterSettings? cluster = null)
     {
-        var cluster = ReadClusterSettings(silo.Services, configuration);
+        cluster = UseClusterSettings(silo.Services, configuration, cluster);
         if (cluster.Membership == MembershipProvider.Postgres)
         {
             silo.UseAdoNetClustering(o =>
             {
                 o.Invariant = "Npgsql";
-                o.ConnectionString = MembershipConnectionString(configuration, cluster);
+                o.ConnectionString = ClusterSettingsReader.MembershipConnectionString(configuration, cluster);
             });
             silo.ConfigureEndpoints(IPAddress.Parse(cluster.AdvertisedAddress), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: false);
         }
@@ -34,9 +34,10 @@ public static class PartnerAuthHosting
             silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
         }
 
-        // Silo-to-silo calls fail fast too; failure detection can be tuned under Cluster:Liveness.
+        // Silo-to-silo calls fail fast too. Failure detection: LAN defaults, then Cluster:Liveness on top.
         silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(cluster.ResponseTimeoutSeconds));
-        silo.Configure<ClusterMembershipOptions>(configuration.GetSection($"{ClusterSettings.SectionName}:Liveness"));
+        silo.Configure<ClusterMembershipOptions>(LanLiveness.Apply);
+        silo.Configure<ClusterMembershipOptions>(configuration.GetSection(ClusterSettingsReader.LivenessSection));
         return silo.AddPartnerAuthGrainServices(configuration);
     }
 
@@ -50,15 +51,15 @@ public static class PartnerAuthHosting
     }
 
     /// <summary>Makes this host a client of silos elsewhere.</summary>
-    public static IClientBuilder AddPartnerAuthClient(this IClientBuilder client, IConfiguration configuration)
+    public static IClientBuilder AddPartnerAuthClient(this IClientBuilder client, IConfiguration configuration, ClusterSettings? cluster = null)
     {
-        var cluster = ReadClusterSettings(client.Services, configuration);
+        cluster = UseClusterSettings(client.Services, configuration, cluster);
         if (cluster.Membership == MembershipProvider.Postgres)
         {
             client.UseAdoNetClustering(o =>
             {
                 o.Invariant = "Npgsql";
-                o.ConnectionString = MembershipConnectionString(configuration, cluster);
+                o.ConnectionString = ClusterSettingsReader.MembershipConnectionString(configuration, cluster);
             });
         }
         else
@@ -131,10 +132,11 @@ public static class PartnerAuthHosting
         return new SqlPartnerStore(dataSource, SqlDialect.Sqlite);
     }
 
-    /// <summary>Reads the Cluster section and gives this host the cluster's identity.</summary>
-    private static ClusterSettings ReadClusterSettings(IServiceCollection services, IConfiguration configuration)
+    /// <summary>The checked Cluster section (read here unless the caller already has it), shared as options, and this host's cluster identity.</summary>
+    private static ClusterSettings UseClusterSettings(IServiceCollection services, IConfiguration configuration, ClusterSettings? cluster)
     {
-        var cluster = configuration.GetSection(ClusterSettings.SectionName).Get<ClusterSettings>() ?? new ClusterSettings();
+        cluster ??= ClusterSettingsReader.Read(configuration);
+        services.TryAddSingleton(Options.Create(cluster));
         services.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = cluster.ClusterId;
@@ -142,9 +144,4 @@ public static class PartnerAuthHosting
         });
         return cluster;
     }
-
-    private static string MembershipConnectionString(IConfiguration configuration, ClusterSettings cluster) =>
-        cluster.ConnectionString
-        ?? configuration[$"{StorageOptions.SectionName}:{nameof(StorageOptions.ConnectionString)}"]
-        ?? throw new InvalidOperationException("Cluster:ConnectionString (or Storage:ConnectionString) is required for Postgres membership.");
 }

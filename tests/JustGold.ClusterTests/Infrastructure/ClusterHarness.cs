@@ -278,7 +278,7 @@ public sealed class ClusterHarness : IAsyncDisposable
     }
 
     /// <summary>src/{project}/bin/{Configuration}/net10.0/JustGold.{project}.dll, built through the ProjectReferences.</summary>
-    private static string BuiltDll(string project)
+    public static string BuiltDll(string project)
     {
         var dll = Path.Combine(RepositoryRoot, "src", project, "bin", Configuration, "net10.0", $"JustGold.{project}.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build src/{project} ({Configuration}) first.", dll);
