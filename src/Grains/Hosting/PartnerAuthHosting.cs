@@ -93,6 +93,7 @@ public static class PartnerAuthHosting
     public static IServiceCollection AddPartnerTokenVerification(this IServiceCollection services)
     {
         services.TryAddSingleton<PartnerKeyCache>();
+        services.TryAddSingleton<ConfirmationSender>();
         services.TryAddSingleton<ConfirmationBatcher>();
         services.TryAddSingleton<PartnerTokenAuthenticator>();
         return services;
@@ -108,7 +109,7 @@ public static class PartnerAuthHosting
             .ValidateOnStart();
         services.TryAddSingleton<IPartnerStore>(sp => CreateStore(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.TryAddSingleton<ReplayRecordWriter>();
-        services.AddHostedService(sp => sp.GetRequiredService<ReplayRecordWriter>());
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ReplayWriterLifecycle>();
         services.AddHostedService<ReplayRecordJanitor>();
         return services;
     }

@@ -10,7 +10,7 @@ namespace JustGold.Grains.Verification;
 /// idle it adds nothing: a lone confirmation leaves at once. Only partners whose tokens
 /// passed every check get here, so unknown issuers never grow it.
 /// </summary>
-public sealed class ConfirmationBatcher(IGrainFactory grains)
+public sealed class ConfirmationBatcher(IGrainFactory grains, ConfirmationSender sender)
 {
     private readonly ConcurrentDictionary<string, PartnerQueue> _queues = new(StringComparer.Ordinal);
 
@@ -29,13 +29,13 @@ public sealed class ConfirmationBatcher(IGrainFactory grains)
 
         if (start)
         {
-            _ = PumpAsync(queue);
+            _ = PumpAsync(queue, sender);
         }
 
         return waiter.Completion.Task;
     }
 
-    private static async Task PumpAsync(PartnerQueue queue)
+    private static async Task PumpAsync(PartnerQueue queue, ConfirmationSender sender)
     {
         var grain = queue.Grain;
         while (true)
@@ -55,17 +55,10 @@ public sealed class ConfirmationBatcher(IGrainFactory grains)
 
             try
             {
-                if (batch.Count == 1)
+                var verdicts = await sender.SendAsync(grain, [.. batch.Select(w => w.Confirmation)]);
+                for (var i = 0; i < batch.Count; i++)
                 {
-                    batch[0].Completion.TrySetResult(await grain.ConfirmAsync(batch[0].Confirmation));
-                }
-                else
-                {
-                    var verdicts = await grain.ConfirmBatchAsync([.. batch.Select(w => w.Confirmation)]);
-                    for (var i = 0; i < batch.Count; i++)
-                    {
-                        batch[i].Completion.TrySetResult(verdicts[i]);
-                    }
+                    batch[i].Completion.TrySetResult(verdicts[i]);
                 }
             }
             catch (Exception ex)

@@ -78,6 +78,7 @@ public sealed partial class PartnerTokenAuthenticator(
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             LogClusterError(logger, ex, token.Issuer);
+            metrics.Unavailable(UnavailableCause.Of(ex));
             return AuthenticationResult.Fail(TokenFailure.ServiceUnavailable, "The service cannot decide right now; try again shortly.", token);
         }
     }
@@ -98,6 +99,7 @@ public sealed partial class PartnerTokenAuthenticator(
                 keyCache.Forget(token.Issuer);
                 return AuthenticationResult.Fail(TokenFailure.InvalidSignature, SignatureMessage, token);
             default:
+                metrics.Unavailable(UnavailableCause.Storage);
                 return AuthenticationResult.Fail(TokenFailure.ServiceUnavailable, "The service cannot decide right now; try again shortly.", token, kid);
         }
     }
