@@ -28,6 +28,7 @@ public static class PartnerAuthHosting
                 o.ConnectionString = ClusterSettingsReader.MembershipConnectionString(configuration, cluster);
             });
             silo.ConfigureEndpoints(IPAddress.Parse(cluster.AdvertisedAddress), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: false);
+            silo.AddPartnerRebalancing(configuration);
         }
         else
         {

@@ -199,11 +199,16 @@ public sealed class ClusterHarness : IAsyncDisposable
     }
 
     /// <summary>The lines of API node <paramref name="api"/>'s /metrics that start with <paramref name="name"/>.</summary>
-    public async Task<string> MetricAsync(int api, string name)
+    public Task<string> MetricAsync(int api, string name) => MetricLinesAsync(ApiClient(api).BaseUri, name);
+
+    /// <summary>The lines of silo <paramref name="silo"/>'s /metrics that start with <paramref name="name"/>.</summary>
+    public Task<string> SiloMetricAsync(int silo, string name) => MetricLinesAsync(SiloUri(silo), name);
+
+    private async Task<string> MetricLinesAsync(Uri node, string name)
     {
         try
         {
-            var text = await Http.GetStringAsync(new Uri(ApiClient(api).BaseUri, "/metrics"));
+            var text = await Http.GetStringAsync(new Uri(node, "/metrics"));
             return string.Join(Environment.NewLine, text.Split('\n').Where(l => l.StartsWith(name, StringComparison.Ordinal)));
         }
         catch (HttpRequestException ex)
