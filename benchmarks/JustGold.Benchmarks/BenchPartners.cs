@@ -4,8 +4,8 @@ using System.Security.Cryptography;
 using JustGold.Grains.Contracts;
 using JustGold.Grains.Diagnostics;
 using JustGold.Grains.Hosting;
-using JustGold.Grains.Keys;
-using JustGold.Grains.Verification;
+using JustGold.Api.Keys;
+using JustGold.Api.Authentication;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -61,7 +61,7 @@ public sealed class BenchKey
 /// benchmark measures the verification path on the API node without an Orleans round trip.
 /// The fake grain accepts every confirmation: the replay step is measured on its own.
 /// </summary>
-public static class BenchAuthenticator
+internal static class BenchAuthenticator
 {
     public static PartnerTokenAuthenticator Create(IReadOnlyDictionary<string, PartnerKeySet> partners)
     {

@@ -1,18 +1,18 @@
-using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
+using JustGold.Grains.Partners;
 using JustGold.Grains.Storage;
-using Microsoft.Data.Sqlite;
+using JustGold.Grains.Storage.Journal;
 using Npgsql;
 
 namespace JustGold.Benchmarks;
 
 /// <summary>
 /// The <c>storage</c> mode: replay records per second through the product's own
-/// <see cref="SqlPartnerStore.AppendReplayRecordsAsync"/> (the statement ReplayRecordWriter sends per group
-/// commit), one writer as on a silo, at several batch sizes. SQLite as the embedded default configures it
-/// (WAL, synchronous FULL) in a temporary folder; PostgreSQL too when JUSTGOLD_BENCH_PG holds an Npgsql
-/// connection string to a scratch database.
+/// <see cref="IReplayStore.AppendAsync"/> (what ReplayRecordWriter calls per group commit), one writer as
+/// on a silo, at several batch sizes. The embedded journal in a temporary folder; PostgreSQL too when
+/// JUSTGOLD_BENCH_PG holds an Npgsql connection string to a scratch database. Ends with the bytes on
+/// disk per live record.
 /// </summary>
 public static class ReplayStorageRate
 {
@@ -23,32 +23,39 @@ public static class ReplayStorageRate
         var directory = Directory.CreateTempSubdirectory("justgold-storage-bench-");
         try
         {
-            var sqlite = SqliteFactory.Instance.CreateDataSource(new SqliteConnectionStringBuilder
+            using (var journal = new JournalReplayStore(directory.FullName, 60, TimeProvider.System))
             {
-                DataSource = Path.Combine(directory.FullName, "partner-auth.db"),
-                Mode = SqliteOpenMode.ReadWriteCreate,
-                Pooling = true,
-            }.ToString());
-            await MeasureAsync("SQLite (WAL, synchronous FULL)", new SqlPartnerStore(sqlite, SqlDialect.Sqlite), seconds);
+                await MeasureAsync("Journal (fdatasync per group commit)", journal, seconds);
+                var (files, bytes, records) = journal.Size();
+                Console.WriteLine($"Journal on disk: {records:N0} live records in {files} files, {bytes:N0} bytes, {(double)bytes / records:F1} bytes per record");
+                Console.WriteLine($"RESULT storage=Journal bytes_per_record={(double)bytes / records:F1}");
+            }
+
             if (Environment.GetEnvironmentVariable("JUSTGOLD_BENCH_PG") is { Length: > 0 } pg)
             {
                 await using var postgres = NpgsqlDataSource.Create(pg);
-                await MeasureAsync("PostgreSQL", new SqlPartnerStore(postgres, SqlDialect.Postgres), seconds);
+                await new SqlPartnerStore(postgres, SqlDialect.Postgres).EnsureSchemaAsync(CancellationToken.None);
+                await MeasureAsync("PostgreSQL", new PostgresReplayStore(postgres), seconds);
+                await using var size = postgres.CreateCommand(
+                    "SELECT pg_total_relation_size('jg_replay_digests'), (SELECT count(*) FROM jg_replay_digests)");
+                await using var reader = await size.ExecuteReaderAsync();
+                await reader.ReadAsync();
+                var (bytes, rows) = (reader.GetInt64(0), reader.GetInt64(1));
+                Console.WriteLine($"PostgreSQL on disk: {rows:N0} rows, {bytes:N0} bytes (table + indexes), {(double)bytes / rows:F1} bytes per row");
+                Console.WriteLine($"RESULT storage=PostgreSQL bytes_per_record={(double)bytes / rows:F1}");
             }
         }
         finally
         {
-            SqliteConnection.ClearAllPools();
             directory.Delete(recursive: true);
         }
 
         return 0;
     }
 
-    private static async Task MeasureAsync(string name, SqlPartnerStore store, double seconds)
+    private static async Task MeasureAsync(string name, IReplayStore store, double seconds)
     {
-        await store.EnsureSchemaAsync(CancellationToken.None);
-        Console.WriteLine($"{name}: one writer, {seconds:F0} s per batch size, through SqlPartnerStore.AppendReplayRecordsAsync");
+        Console.WriteLine($"{name}: one writer, {seconds:F0} s per batch size, through IReplayStore.AppendAsync");
         Console.WriteLine("| records per commit | commits/s | records/s | mean commit ms | writer CPU µs per record |");
         Console.WriteLine("|---:|---:|---:|---:|---:|");
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
@@ -63,10 +70,10 @@ public static class ReplayStorageRate
                 var records = new ReplayRecord[batch];
                 for (var i = 0; i < batch; i++)
                 {
-                    records[i] = new ReplayRecord("load-rsa-" + (i % 100).ToString(CultureInfo.InvariantCulture), Guid.NewGuid().ToString(), now + 3600);
+                    records[i] = new ReplayRecord("load-rsa-" + (i % 100).ToString(CultureInfo.InvariantCulture), JtiDigest.Of(Guid.NewGuid().ToString()), now + 3600);
                 }
 
-                var inserted = await store.AppendReplayRecordsAsync(records, now, CancellationToken.None);
+                var inserted = await store.AppendAsync(records, now, CancellationToken.None);
                 if (!inserted.All(x => x))
                 {
                     throw new InvalidOperationException("A fresh replay record was reported as a replay.");

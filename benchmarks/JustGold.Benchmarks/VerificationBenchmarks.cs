@@ -2,9 +2,9 @@ using System.Security.Cryptography;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using JustGold.Grains.Contracts;
-using JustGold.Grains.Verification;
+using JustGold.Api.Authentication;
 using Microsoft.IdentityModel.Tokens;
-using TokenReader = JustGold.Grains.Verification.TokenReader;
+using TokenReader = JustGold.Api.Authentication.TokenReader;
 
 namespace JustGold.Benchmarks;
 
@@ -35,7 +35,8 @@ public class VerificationBenchmarks
         var key = BenchKey.Create(Alg);
         _raw = key.Sign(PartnerId, Alg, withKid: true);
         _header = "Bearer " + _raw;
-        _parsed = TokenReader.Read(_raw, out var problem) ?? throw new InvalidOperationException(problem);
+        var reading = TokenReader.Read(_raw);
+        _parsed = reading.Succeeded ? reading.Token : throw new InvalidOperationException(reading.Problem);
         _key = new VerificationKey(key.Stored);
         var keySet = new PartnerKeySet(true, PartnerStatus.Active, [key.Stored]);
         _authenticator = BenchAuthenticator.Create(new Dictionary<string, PartnerKeySet> { [PartnerId] = keySet });
@@ -53,7 +54,7 @@ public class VerificationBenchmarks
 
     /// <summary>TokenReader.Read: shape, JSON, header and claim checks; no key touched.</summary>
     [Benchmark]
-    public ParsedToken? ReadToken() => TokenReader.Read(_raw, out _);
+    public object? ReadToken() => TokenReader.Read(_raw).Token;
 
     /// <summary>
     /// The signature check as PartnerTokenAuthenticator does it (its private Verifies/FindVerifyingKey):
@@ -79,7 +80,7 @@ public class VerificationBenchmarks
 
     /// <summary>The whole API-node path: header → form → key cache → signature → claims → (in-memory) confirm → result.</summary>
     [Benchmark]
-    public Task<AuthenticationResult> Authenticate() => _authenticator.AuthenticateAsync(_header);
+    public Task Authenticate() => _authenticator.AuthenticateAsync(_header);
 
     /// <summary>The floor: one bare .NET verify of the same bytes, no IdentityModel.</summary>
     [Benchmark]
@@ -118,5 +119,5 @@ public class KeySelectionBenchmarks
     }
 
     [Benchmark]
-    public Task<AuthenticationResult> AuthenticateRs256FiveKeys() => _authenticator.AuthenticateAsync(_header);
+    public Task AuthenticateRs256FiveKeys() => _authenticator.AuthenticateAsync(_header);
 }

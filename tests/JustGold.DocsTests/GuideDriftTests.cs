@@ -1,9 +1,10 @@
+using JustGold.Grains.Contracts;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using JustGold.DocsTests.Infrastructure;
-using JustGold.Grains.Verification;
+using JustGold.Api.Authentication;
 
 namespace JustGold.DocsTests;
 

@@ -1,3 +1,4 @@
+using JustGold.Grains.Contracts;
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json.Nodes;
@@ -6,7 +7,7 @@ using JustGold.Api.Admin;
 using JustGold.DocsTests.Infrastructure;
 using JustGold.Grains.Hosting;
 using JustGold.Grains.Storage;
-using JustGold.Grains.Verification;
+using JustGold.Api.Authentication;
 
 namespace JustGold.DocsTests;
 

@@ -1,14 +1,6 @@
-using System.Globalization;
-
 namespace JustGold.LoadTest;
 
-internal enum Distribution
-{
-    Uniform,
-    Hot,
-}
-
-/// <summary>Command-line options, hand-parsed from <c>--name value</c> pairs.</summary>
+/// <summary>Command-line options; <see cref="OptionsCommand"/> parses them with System.CommandLine.</summary>
 internal sealed class Options
 {
     public const string Usage = """
@@ -54,154 +46,36 @@ internal sealed class Options
         401 replayed_token; 1 on any other answer; 2 on bad options; 3 when setup failed.
         """;
 
-    public IReadOnlyList<Uri> Urls { get; private set; } = [];
-    public string? AdminKey { get; private set; } = Environment.GetEnvironmentVariable("JUSTGOLD_ADMIN_KEY");
-    public bool Register { get; private set; } = true;
-    public int Partners { get; private set; } = 100;
-    public string PartnerPrefix { get; private set; } = "load-";
-    public string Algorithm { get; private set; } = "RS256";
-    public bool IncludeKid { get; private set; } = true;
-    public Distribution Distribution { get; private set; } = Distribution.Uniform;
-    public int Connections { get; private set; } = 64;
-    public long? Requests { get; private set; }
-    public double DurationSeconds { get; private set; } = 30;
-    public int Buffer { get; private set; } = 20_000;
-    public double? Rate { get; private set; }
-    public string KeysDir { get; private set; } = "loadtest-keys";
-    public string Audience { get; private set; } = "justgold-api";
-    public int TtlSeconds { get; private set; } = 300;
-    public int ReplaySample { get; private set; } = 200;
-    public bool ExpectReplay { get; private set; } = true;
-    public double TimeoutSeconds { get; private set; } = 30;
-    public string? JsonFile { get; private set; }
-    public bool SetupOnly { get; private set; }
-    public string? SaveTokens { get; private set; }
-    public string? TokensFile { get; private set; }
-    public int Skip { get; private set; }
-
-    public bool Help { get; private set; }
+    public required IReadOnlyList<Uri> Urls { get; init; }
+    public string? AdminKey { get; init; }
+    public bool Register { get; init; }
+    public int Partners { get; init; }
+    public required string PartnerPrefix { get; init; }
+    public required string Algorithm { get; init; }
+    public bool IncludeKid { get; init; }
+    public Distribution Distribution { get; init; }
+    public int Connections { get; init; }
+    public long? Requests { get; init; }
+    public double DurationSeconds { get; init; }
+    public int Buffer { get; init; }
+    public double? Rate { get; init; }
+    public required string KeysDir { get; init; }
+    public required string Audience { get; init; }
+    public int TtlSeconds { get; init; }
+    public int ReplaySample { get; init; }
+    public bool ExpectReplay { get; init; }
+    public double TimeoutSeconds { get; init; }
+    public string? JsonFile { get; init; }
+    public bool SetupOnly { get; init; }
+    public string? SaveTokens { get; init; }
+    public string? TokensFile { get; init; }
+    public int Skip { get; init; }
 
     public bool IsRsa => Algorithm != "ES256";
 
-    /// <summary>Parses the arguments; throws <see cref="ArgumentException"/> with a message for the user.</summary>
-    public static Options Parse(IReadOnlyList<string> args)
-    {
-        var o = new Options();
-        var durationGiven = false;
-        for (var i = 0; i < args.Count; i++)
-        {
-            var name = args[i];
-            if (name is "--help" or "-h" or "-?")
-            {
-                o.Help = true;
-                continue;
-            }
-
-            if (!name.StartsWith("--", StringComparison.Ordinal))
-            {
-                throw new ArgumentException($"Unexpected argument '{name}'.");
-            }
-
-            if (i + 1 >= args.Count)
-            {
-                throw new ArgumentException($"Option {name} needs a value.");
-            }
-
-            var value = args[++i];
-            switch (name)
-            {
-                case "--url":
-                    o.Urls = [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseUrl)];
-                    break;
-                case "--admin-key": o.AdminKey = value; break;
-                case "--register": o.Register = ParseBool(name, value); break;
-                case "--partners": o.Partners = ParseInt(name, value, 1); break;
-                case "--partner-prefix": o.PartnerPrefix = value; break;
-                case "--alg":
-                    o.Algorithm = value.ToUpperInvariant() switch
-                    {
-                        "RS256" => "RS256",
-                        "PS256" => "PS256",
-                        "ES256" => "ES256",
-                        _ => throw new ArgumentException($"--alg must be RS256, PS256 or ES256, not '{value}'."),
-                    };
-                    break;
-                case "--kid": o.IncludeKid = ParseBool(name, value); break;
-                case "--distribution":
-                    o.Distribution = value.ToLowerInvariant() switch
-                    {
-                        "uniform" => Distribution.Uniform,
-                        "hot" => Distribution.Hot,
-                        _ => throw new ArgumentException($"--distribution must be uniform or hot, not '{value}'."),
-                    };
-                    break;
-                case "--connections": o.Connections = ParseInt(name, value, 1); break;
-                case "--requests": o.Requests = ParseInt(name, value, 1); break;
-                case "--duration": o.DurationSeconds = ParseDouble(name, value); durationGiven = true; break;
-                case "--buffer": o.Buffer = ParseInt(name, value, 1); break;
-                case "--rate": o.Rate = ParseDouble(name, value); break;
-                case "--keys-dir": o.KeysDir = value; break;
-                case "--audience": o.Audience = value; break;
-                case "--ttl": o.TtlSeconds = ParseInt(name, value, 1); break;
-                case "--replay-sample": o.ReplaySample = ParseInt(name, value, 0); break;
-                case "--expect-replay": o.ExpectReplay = ParseBool(name, value); break;
-                case "--timeout": o.TimeoutSeconds = ParseDouble(name, value); break;
-                case "--json": o.JsonFile = value; break;
-                case "--setup-only": o.SetupOnly = ParseBool(name, value); break;
-                case "--save-tokens": o.SaveTokens = value; break;
-                case "--tokens-file": o.TokensFile = value; break;
-                case "--skip": o.Skip = ParseInt(name, value, 0); break;
-                default: throw new ArgumentException($"Unknown option {name} (see --help).");
-            }
-        }
-
-        if (o.Help)
-        {
-            return o;
-        }
-
-        if ((o.SaveTokens is not null || o.TokensFile is not null) && o.Requests is null)
-        {
-            throw new ArgumentException("--save-tokens and --tokens-file need --requests COUNT.");
-        }
-
-        if (o.Urls.Count == 0 && !((o.SetupOnly || o.SaveTokens is not null) && !o.Register))
-        {
-            throw new ArgumentException("--url is required.");
-        }
-
-        if (o.Requests is not null && durationGiven)
-        {
-            throw new ArgumentException("Give either --requests or --duration, not both.");
-        }
-
-        if (o.Register && string.IsNullOrEmpty(o.AdminKey))
-        {
-            throw new ArgumentException("Registration needs --admin-key (or JUSTGOLD_ADMIN_KEY); use --register false to skip it.");
-        }
-
-        return o;
-    }
-
-    private static Uri ParseUrl(string value) =>
-        Uri.TryCreate(value.TrimEnd('/'), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
-            ? uri
-            : throw new ArgumentException($"--url: '{value}' is not an http(s) URL.");
-
-    private static bool ParseBool(string name, string value) => value.ToLowerInvariant() switch
-    {
-        "true" or "yes" or "1" => true,
-        "false" or "no" or "0" => false,
-        _ => throw new ArgumentException($"{name} must be true or false, not '{value}'."),
-    };
-
-    private static int ParseInt(string name, string value, int min) =>
-        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min
-            ? n
-            : throw new ArgumentException($"{name} must be an integer >= {min}, not '{value}'.");
-
-    private static double ParseDouble(string name, string value) =>
-        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d > 0
-            ? d
-            : throw new ArgumentException($"{name} must be a positive number, not '{value}'.");
+    /// <summary>
+    /// Parses the arguments: null when help was asked for; throws <see cref="ArgumentException"/> with a message for
+    /// the user when they are not valid.
+    /// </summary>
+    public static Options? Parse(IReadOnlyList<string> args) => OptionsCommand.Parse(args);
 }

@@ -3,9 +3,10 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using System.Threading.Channels;
+using HdrHistogram;
 using JustGold.LoadTest;
 
-Options options;
+Options? options;
 try
 {
     options = Options.Parse(args);
@@ -16,7 +17,7 @@ catch (ArgumentException e)
     return 2;
 }
 
-if (options.Help)
+if (options is null)
 {
     Console.WriteLine(Options.Usage);
     return 0;
@@ -190,11 +191,11 @@ var summary = new Dictionary<string, object?>
     ["requestsPerSecond"] = Math.Round(rps, 1),
     ["latencyMs"] = new Dictionary<string, double>
     {
-        ["p50"] = latency.PercentileMillis(50),
-        ["p90"] = latency.PercentileMillis(90),
-        ["p99"] = latency.PercentileMillis(99),
-        ["p999"] = latency.PercentileMillis(99.9),
-        ["max"] = latency.MaxMicros / 1000.0,
+        ["p50"] = Millis(latency, 50),
+        ["p90"] = Millis(latency, 90),
+        ["p99"] = Millis(latency, 99),
+        ["p999"] = Millis(latency, 99.9),
+        ["max"] = latency.GetMaxValue() / 1000.0,
     },
     ["statuses"] = main.Statuses.OrderBy(kv => kv.Key).ToDictionary(kv => kv.Key.ToString(CultureInfo.InvariantCulture), kv => kv.Value),
     ["errors"] = main.Errors.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(kv => kv.Key, kv => kv.Value),
@@ -215,7 +216,7 @@ Console.WriteLine($"""
 
     {options.Algorithm}, kid {(options.IncludeKid ? "on" : "off")}, {options.Partners} partners ({summary["distribution"]}), {options.Connections} connections{(options.Rate is { } r ? $", target {r} req/s (latency from scheduled send)" : "")}
     Requests:   {main.Completed} in {runner.Elapsed.TotalSeconds:F2}s = {rps:F0} req/s
-    Latency ms: p50 {latency.PercentileMillis(50):F2}  p90 {latency.PercentileMillis(90):F2}  p99 {latency.PercentileMillis(99):F2}  p99.9 {latency.PercentileMillis(99.9):F2}  max {latency.MaxMicros / 1000.0:F2}
+    Latency ms: p50 {Millis(latency, 50):F2}  p90 {Millis(latency, 90):F2}  p99 {Millis(latency, 99):F2}  p99.9 {Millis(latency, 99.9):F2}  max {latency.GetMaxValue() / 1000.0:F2}
     Statuses:   {Format(main.Statuses)}
     Errors:     {Format(main.Errors)}
     Unexpected: {main.Unexpected}
@@ -237,6 +238,9 @@ static TokenEntry ParseSavedToken(string line)
         ? new TokenEntry(line[(tab + 1)..], partner)
         : throw new FormatException("A saved token line is '<partner index>\\t<Authorization value>'.");
 }
+
+// The latency (recorded in microseconds) at or below which that percentage of requests fell, in milliseconds.
+static double Millis(LongHistogram histogram, double percentile) => histogram.GetValueAtPercentile(percentile) / 1000.0;
 
 static string Format<TKey>(IEnumerable<KeyValuePair<TKey, long>> counts) where TKey : notnull =>
     counts.Any() ? string.Join(", ", counts.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}: {kv.Value}")) : "none";

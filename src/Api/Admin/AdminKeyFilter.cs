@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace JustGold.Api.Admin;
 
 /// <summary>Admits a request only with the configured <c>X-Admin-Key</c>, compared in constant time.</summary>
-public sealed class AdminKeyFilter(IOptions<AdminOptions> options, TimeProvider time) : IEndpointFilter
+internal sealed class AdminKeyFilter(IOptions<AdminOptions> options, TimeProvider time) : IEndpointFilter
 {
     public const string HeaderName = "X-Admin-Key";
 

@@ -1,7 +1,7 @@
 namespace JustGold.Api.Admin;
 
 /// <summary>Operator API settings (configuration section <c>Admin</c>).</summary>
-public sealed class AdminOptions
+internal sealed class AdminOptions
 {
     public const string SectionName = "Admin";
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace JustGold.Api.Admin;
 
 /// <summary>Says in the log, once at start-up, when the operator API is disabled and why.</summary>
-public sealed partial class AdminStartupNotice(IOptions<AdminOptions> options, ILogger<AdminStartupNotice> logger) : IHostedService
+internal sealed partial class AdminStartupNotice(IOptions<AdminOptions> options, ILogger<AdminStartupNotice> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using JustGold.Api.Admin;
+using JustGold.Api.Authentication;
 using JustGold.Api.Http;
 using JustGold.Grains.Diagnostics;
 using JustGold.Grains.Hosting;
@@ -7,7 +8,7 @@ using OpenTelemetry.Metrics;
 namespace JustGold.Api.Hosting;
 
 /// <summary>Everything the HTTP front needs: its place in the cluster, verification, admin and metrics.</summary>
-public static class ApiHosting
+internal static class ApiHosting
 {
     public static WebApplicationBuilder AddPartnerAuthApi(this WebApplicationBuilder builder)
     {

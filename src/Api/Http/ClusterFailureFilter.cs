@@ -4,7 +4,7 @@ namespace JustGold.Api.Http;
 /// Turns a failure to reach silos or storage into <c>503 service_unavailable</c>: the service
 /// fails closed, and a client never sees a 500 for something it did not cause.
 /// </summary>
-public sealed partial class ClusterFailureFilter(TimeProvider time, ILogger<ClusterFailureFilter> logger) : IEndpointFilter
+internal sealed partial class ClusterFailureFilter(TimeProvider time, ILogger<ClusterFailureFilter> logger) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {

@@ -4,7 +4,7 @@ using JustGold.Grains.Contracts;
 namespace JustGold.Api.Operations;
 
 /// <summary>Liveness, readiness and metrics for the people who run the cluster.</summary>
-public static class OperationsApi
+internal static class OperationsApi
 {
     private static readonly TimeSpan ReadinessTimeout = TimeSpan.FromSeconds(3);
 

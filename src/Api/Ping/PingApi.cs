@@ -1,11 +1,11 @@
+using JustGold.Api.Authentication;
 using JustGold.Api.Http;
-using JustGold.Grains.Verification;
 using Microsoft.Net.Http.Headers;
 
 namespace JustGold.Api.Ping;
 
 /// <summary><c>GET /v1/ping</c>: the health check behind partner authentication.</summary>
-public static class PingApi
+internal static class PingApi
 {
     private const string Realm = "justgold-api";
 
@@ -22,7 +22,7 @@ public static class PingApi
         var now = time.GetUtcNow().ToUnixTimeSeconds();
         if (result.Succeeded)
         {
-            return TypedResults.Ok(new PingResponse("ok", result.Partner!, result.Subject, now));
+            return TypedResults.Ok(new PingResponse("ok", result.Partner, result.Subject, now));
         }
 
         var code = result.Failure.ToErrorCode();
@@ -38,6 +38,3 @@ public static class PingApi
         return TypedResults.Json(new ErrorResponse(code, result.Message, now), statusCode: StatusCodes.Status401Unauthorized);
     }
 }
-
-/// <summary>The success body of <c>/v1/ping</c>.</summary>
-public sealed record PingResponse(string Status, string Partner, string? Subject, long Timestamp);

@@ -2,7 +2,8 @@ using System.Data.Common;
 using System.Net;
 using JustGold.Grains.Diagnostics;
 using JustGold.Grains.Storage;
-using JustGold.Grains.Verification;
+using JustGold.Grains.Storage.Journal;
+using JustGold.Grains.Contracts;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -90,16 +91,6 @@ public static class PartnerAuthHosting
         return services;
     }
 
-    /// <summary>Verification on this node: the key cache and the authenticator.</summary>
-    public static IServiceCollection AddPartnerTokenVerification(this IServiceCollection services)
-    {
-        services.TryAddSingleton<PartnerKeyCache>();
-        services.TryAddSingleton<ConfirmationSender>();
-        services.TryAddSingleton<ConfirmationBatcher>();
-        services.TryAddSingleton<PartnerTokenAuthenticator>();
-        return services;
-    }
-
     private static IServiceCollection AddPartnerAuthStorage(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<StorageOptions>()
@@ -108,18 +99,21 @@ public static class PartnerAuthHosting
             .Validate(o => o.Provider != StorageProvider.Postgres || !string.IsNullOrWhiteSpace(o.ConnectionString),
                 "Storage:ConnectionString is required when Storage:Provider is Postgres.")
             .ValidateOnStart();
-        services.TryAddSingleton<IPartnerStore>(sp => CreateStore(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
+        services.TryAddSingleton<IPartnerStore>(sp => CreateStore(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp));
+        // One pool for partners and replay records; only resolved with the Postgres provider.
+        services.TryAddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString!));
+        services.TryAddSingleton<IReplayStore>(sp => CreateReplayStore(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp));
         services.TryAddSingleton<ReplayRecordWriter>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ReplayWriterLifecycle>();
         services.AddHostedService<ReplayRecordJanitor>();
         return services;
     }
 
-    private static SqlPartnerStore CreateStore(StorageOptions options)
+    private static SqlPartnerStore CreateStore(StorageOptions options, IServiceProvider services)
     {
         if (options.Provider == StorageProvider.Postgres)
         {
-            return new SqlPartnerStore(NpgsqlDataSource.Create(options.ConnectionString!), SqlDialect.Postgres, [SchemaScripts.OrleansClusteringPostgres]);
+            return new SqlPartnerStore(services.GetRequiredService<NpgsqlDataSource>(), SqlDialect.Postgres, [SchemaScripts.OrleansClusteringPostgres]);
         }
 
         var directory = Path.GetFullPath(options.DataDirectory);
@@ -132,6 +126,17 @@ public static class PartnerAuthHosting
         }.ToString();
         DbDataSource dataSource = SqliteFactory.Instance.CreateDataSource(connectionString);
         return new SqlPartnerStore(dataSource, SqlDialect.Sqlite);
+    }
+
+    private static IReplayStore CreateReplayStore(StorageOptions options, IServiceProvider services)
+    {
+        if (options.Provider == StorageProvider.Postgres)
+        {
+            return new PostgresReplayStore(services.GetRequiredService<NpgsqlDataSource>());
+        }
+
+        var directory = Path.Combine(Path.GetFullPath(options.DataDirectory), "replay");
+        return new JournalReplayStore(directory, options.ReplaySegmentSeconds, services.GetRequiredService<TimeProvider>());
     }
 
     /// <summary>The checked Cluster section (read here unless the caller already has it), shared as options, and this host's cluster identity.</summary>

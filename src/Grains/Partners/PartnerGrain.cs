@@ -1,7 +1,6 @@
 using JustGold.Grains.Contracts;
 using JustGold.Grains.Diagnostics;
 using JustGold.Grains.Storage;
-using JustGold.Grains.Verification;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -14,6 +13,7 @@ namespace JustGold.Grains.Partners;
 /// </summary>
 public sealed partial class PartnerGrain(
     IPartnerStore store,
+    IReplayStore replayStore,
     ReplayRecordWriter replayWriter,
     TimeProvider time,
     IOptions<PartnerAuthOptions> authOptions,
@@ -40,7 +40,7 @@ public sealed partial class PartnerGrain(
         if (storageOptions.Value.DurableReplayRecords)
         {
             var now = time.GetUtcNow().ToUnixTimeSeconds();
-            foreach (var record in await store.LoadReplayRecordsAsync(PartnerId, now, cancellationToken))
+            foreach (var record in await replayStore.LoadAsync(PartnerId, now, cancellationToken))
             {
                 _ledger.TryAdd(record.Jti, record.ForgetAtUnixSeconds);
             }
@@ -193,14 +193,15 @@ public sealed partial class PartnerGrain(
 
         _ledger.Prune(time.GetUtcNow().ToUnixTimeSeconds());
         var forgetAt = confirmation.ExpiresAtUnixSeconds + authOptions.Value.ClockSkewSeconds;
-        if (!_ledger.TryAdd(confirmation.Jti, forgetAt))
+        var jti = JtiDigest.Of(confirmation.Jti);
+        if (!_ledger.TryAdd(jti, forgetAt))
         {
             return ConfirmationVerdict.Replayed;
         }
 
         if (storageOptions.Value.DurableReplayRecords)
         {
-            toStore = new ReplayRecord(PartnerId, confirmation.Jti, forgetAt);
+            toStore = new ReplayRecord(PartnerId, jti, forgetAt);
         }
 
         return ConfirmationVerdict.Accepted;

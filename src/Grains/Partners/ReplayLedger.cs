@@ -1,14 +1,11 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace JustGold.Grains.Partners;
 
 /// <summary>
-/// The jti values one partner has used, each until it may be forgotten. A jti is held as a
-/// 64-bit digest (SHA-256, truncated) in a hash set, and once more in the list of its
+/// The jti values one partner has used, each until it may be forgotten. A jti is held as the
+/// first 8 bytes of its <see cref="JtiDigest"/> in a hash set, and once more in the list of its
 /// 16-second expiry bucket: about 41 bytes a record (measured with a million, see the
-/// benchmarks' memory mode). A digest collision can only refuse a token, never accept one, and
-/// storage holds the exact jti behind it. Forgetting walks the buckets that are due, in order,
+/// benchmarks' memory mode). A collision can only refuse a token, never accept one; storage
+/// keeps all 16 bytes of the digest and has the last word. Forgetting walks the buckets that are due, in order,
 /// so its work is proportional to what expires, not to what is held.
 /// </summary>
 public sealed class ReplayLedger
@@ -26,12 +23,15 @@ public sealed class ReplayLedger
     public int Count => _held.Count;
 
     /// <summary>True when <paramref name="jti"/> is held.</summary>
-    public bool Contains(string jti) => _held.Contains(Digest(jti));
+    public bool Contains(string jti) => _held.Contains(Short(JtiDigest.Of(jti)));
 
     /// <summary>Adds <paramref name="jti"/> unless held; false when it was already there.</summary>
-    public bool TryAdd(string jti, long forgetAtUnixSeconds)
+    public bool TryAdd(string jti, long forgetAtUnixSeconds) => TryAdd(JtiDigest.Of(jti), forgetAtUnixSeconds);
+
+    /// <summary>Adds a jti by its digest unless held; false when it was already there.</summary>
+    public bool TryAdd(JtiDigest jti, long forgetAtUnixSeconds)
     {
-        var digest = Digest(jti);
+        var digest = Short(jti);
         if (!_held.Add(digest))
         {
             return false;
@@ -51,9 +51,9 @@ public sealed class ReplayLedger
     }
 
     /// <summary>Takes back a jti whose record could not be made durable.</summary>
-    public void Remove(string jti)
+    public void Remove(JtiDigest jti)
     {
-        var digest = Digest(jti);
+        var digest = Short(jti);
         if (_held.Remove(digest))
         {
             _stale[digest] = _stale.GetValueOrDefault(digest) + 1;
@@ -96,13 +96,5 @@ public sealed class ReplayLedger
         return forgotten;
     }
 
-    private static ulong Digest(string jti)
-    {
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        var maxBytes = Encoding.UTF8.GetMaxByteCount(jti.Length);
-        var buffer = maxBytes <= 1024 ? stackalloc byte[maxBytes] : new byte[maxBytes];
-        var length = Encoding.UTF8.GetBytes(jti, buffer);
-        SHA256.HashData(buffer[..length], hash);
-        return BitConverter.ToUInt64(hash);
-    }
+    private static ulong Short(JtiDigest jti) => jti.High;
 }

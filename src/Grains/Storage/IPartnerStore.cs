@@ -11,10 +11,7 @@ public sealed record StoredPartner(
     DateTimeOffset Updated,
     IReadOnlyList<PartnerKey> Keys);
 
-/// <summary>One accepted jti, kept until <see cref="ForgetAtUnixSeconds"/>.</summary>
-public readonly record struct ReplayRecord(string PartnerId, string Jti, long ForgetAtUnixSeconds);
-
-/// <summary>The durable home of partners, keys, the key audit trail and accepted jti values.</summary>
+/// <summary>The durable home of partners, keys and the key audit trail.</summary>
 public interface IPartnerStore
 {
     Task EnsureSchemaAsync(CancellationToken cancellationToken);
@@ -31,17 +28,4 @@ public interface IPartnerStore
     Task SaveKeyAsync(string partnerId, PartnerKey key, KeyAuditEntry audit, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<KeyAuditEntry>> LoadAuditTrailAsync(string partnerId, CancellationToken cancellationToken);
-
-    /// <summary>The jti values of a partner that are still remembered at <paramref name="nowUnixSeconds"/>.</summary>
-    Task<IReadOnlyList<ReplayRecord>> LoadReplayRecordsAsync(string partnerId, long nowUnixSeconds, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Inserts records in one transaction. For each record, true when it was new; false when
-    /// that partner already had the jti live at <paramref name="nowUnixSeconds"/> (a replay
-    /// another activation let through to here).
-    /// </summary>
-    Task<bool[]> AppendReplayRecordsAsync(IReadOnlyList<ReplayRecord> records, long nowUnixSeconds, CancellationToken cancellationToken);
-
-    /// <summary>Deletes records whose tokens expired; returns how many.</summary>
-    Task<int> DeleteExpiredReplayRecordsAsync(long nowUnixSeconds, CancellationToken cancellationToken);
 }

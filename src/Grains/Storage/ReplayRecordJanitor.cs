@@ -4,9 +4,12 @@ using Microsoft.Extensions.Options;
 
 namespace JustGold.Grains.Storage;
 
-/// <summary>Deletes stored replay records once their tokens have expired, so storage holds only live jti values.</summary>
+/// <summary>
+/// Drops stored replay records once their tokens have expired (whole journal files in the
+/// embedded store, rows on PostgreSQL), so storage holds only live jti values.
+/// </summary>
 public sealed partial class ReplayRecordJanitor(
-    IPartnerStore store,
+    IReplayStore store,
     TimeProvider time,
     IOptions<StorageOptions> options,
     ILogger<ReplayRecordJanitor> logger) : BackgroundService
@@ -26,7 +29,7 @@ public sealed partial class ReplayRecordJanitor(
         {
             try
             {
-                var deleted = await store.DeleteExpiredReplayRecordsAsync(time.GetUtcNow().ToUnixTimeSeconds(), stoppingToken);
+                var deleted = await store.ForgetExpiredAsync(time.GetUtcNow().ToUnixTimeSeconds(), stoppingToken);
                 if (deleted > 0)
                 {
                     LogDeleted(logger, deleted);
@@ -39,7 +42,7 @@ public sealed partial class ReplayRecordJanitor(
         }
     }
 
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Debug, Message = "Deleted {Count} expired replay records")]
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Debug, Message = "Dropped {Count} expired replay records or journal files")]
     private static partial void LogDeleted(ILogger logger, int count);
 
     [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Deleting expired replay records failed; will try again")]

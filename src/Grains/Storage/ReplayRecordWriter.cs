@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using JustGold.Grains.Diagnostics;
 using Microsoft.Extensions.Hosting;
@@ -10,9 +11,10 @@ namespace JustGold.Grains.Storage;
 /// Group commit for accepted jti values: every grain on this silo hands its record here and
 /// waits; one loop writes whatever has queued up in a single transaction. While one commit
 /// is on its way to disk the next batch gathers, so batches grow with load by themselves.
+/// A record the store refuses fails only itself: a failed batch is retried in halves.
 /// </summary>
 public sealed partial class ReplayRecordWriter(
-    IPartnerStore store,
+    IReplayStore store,
     IOptions<StorageOptions> options,
     TimeProvider time,
     PartnerAuthMetrics metrics,
@@ -62,7 +64,6 @@ public sealed partial class ReplayRecordWriter(
     {
         var max = options.Value.MaxReplayBatch;
         var batch = new List<Pending>(max);
-        var records = new List<ReplayRecord>(max);
         var reader = _queue.Reader;
         try
         {
@@ -71,12 +72,10 @@ public sealed partial class ReplayRecordWriter(
                 while (batch.Count < max && reader.TryRead(out var pending))
                 {
                     batch.Add(pending);
-                    records.Add(pending.Record);
                 }
 
-                Write(batch, records);
+                Write(batch, 0, batch.Count, Stopwatch.GetTimestamp() + Stopwatch.Frequency * SplitSeconds);
                 batch.Clear();
-                records.Clear();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -93,28 +92,49 @@ public sealed partial class ReplayRecordWriter(
         }
     }
 
-    private void Write(List<Pending> batch, List<ReplayRecord> records)
+    // How long a failed batch may be retried in halves; past it (storage down rather than one
+    // record refused) the rest fails at once.
+    private const long SplitSeconds = 2;
+
+    private void Write(List<Pending> batch, int start, int count, long splitUntil)
     {
+        var records = new ReplayRecord[count];
+        for (var i = 0; i < count; i++)
+        {
+            records[i] = batch[start + i].Record;
+        }
+
         try
         {
             // Not cancelled by shutdown: a commit under way finishes so its callers get a true answer.
-            var inserted = store.AppendReplayRecordsAsync(records, time.GetUtcNow().ToUnixTimeSeconds(), CancellationToken.None)
+            var inserted = store.AppendAsync(records, time.GetUtcNow().ToUnixTimeSeconds(), CancellationToken.None)
                 .GetAwaiter().GetResult();
-            metrics.ReplayBatchWritten(records.Count);
-            for (var i = 0; i < batch.Count; i++)
+            metrics.ReplayBatchWritten(count);
+            for (var i = 0; i < count; i++)
             {
-                batch[i].Completion.TrySetResult(inserted[i]);
+                batch[start + i].Completion.TrySetResult(inserted[i]);
             }
+        }
+        catch (Exception ex) when (count > 1 && Stopwatch.GetTimestamp() < splitUntil)
+        {
+            // Maybe one record is what storage refuses: halve until it fails alone.
+            LogBatchSplit(logger, ex, count);
+            var half = count / 2;
+            Write(batch, start, half, splitUntil);
+            Write(batch, start + half, count - half, splitUntil);
         }
         catch (Exception ex)
         {
-            LogBatchFailed(logger, ex, records.Count);
-            foreach (var pending in batch)
+            LogBatchFailed(logger, ex, count);
+            for (var i = 0; i < count; i++)
             {
-                pending.Completion.TrySetException(ex);
+                batch[start + i].Completion.TrySetException(ex);
             }
         }
     }
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Debug, Message = "Writing {Count} replay records failed; retrying in halves")]
+    private static partial void LogBatchSplit(ILogger logger, Exception exception, int count);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "Writing {Count} replay records failed; those tokens are refused as service_unavailable")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);

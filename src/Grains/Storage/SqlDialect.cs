@@ -6,7 +6,7 @@ namespace JustGold.Grains.Storage;
 /// </summary>
 public sealed class SqlDialect
 {
-    private SqlDialect(string name, string auditId, string replayTableSuffix, string? sessionSetup, bool serializeSchema = false)
+    private SqlDialect(string name, string auditId, string replayTables, string? sessionSetup, bool serializeSchema = false)
     {
         Name = name;
         Schema =
@@ -38,13 +38,7 @@ public sealed class SqlDialect
                 action      TEXT   NOT NULL
             );
             CREATE INDEX IF NOT EXISTS jg_key_audit_by_partner ON jg_key_audit (partner_id, id);
-            CREATE TABLE IF NOT EXISTS jg_replay_records (
-                partner_id  TEXT   NOT NULL,
-                jti         TEXT   NOT NULL,
-                forget_at   BIGINT NOT NULL,
-                PRIMARY KEY (partner_id, jti)
-            ){replayTableSuffix};
-            CREATE INDEX IF NOT EXISTS jg_replay_records_by_forget_at ON jg_replay_records (forget_at);
+            {replayTables}
             """;
         if (serializeSchema)
         {
@@ -59,14 +53,15 @@ public sealed class SqlDialect
     public static SqlDialect Sqlite { get; } = new(
         "Sqlite",
         "INTEGER PRIMARY KEY AUTOINCREMENT",
-        " WITHOUT ROWID",
-        // FULL: a commit is on disk before the caller hears of it (replay records must survive a crash).
+        // Replay records are not kept in SQLite but in the journal files beside it (ReplayJournal).
+        "",
+        // FULL: a commit is on disk before the caller hears of it (a saved key or revocation survives a crash).
         "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000;");
 
     public static SqlDialect Postgres { get; } = new(
         "Postgres",
         "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
-        "",
+        PostgresReplayStore.Schema,
         null,
         serializeSchema: true);
 

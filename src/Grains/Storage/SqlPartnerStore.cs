@@ -3,7 +3,7 @@ using JustGold.Grains.Contracts;
 
 namespace JustGold.Grains.Storage;
 
-/// <summary><see cref="IPartnerStore"/> over ADO.NET: SQLite for the embedded default, PostgreSQL for a cluster.</summary>
+/// <summary><see cref="IPartnerStore"/> over ADO.NET: SQLite for the embedded default, PostgreSQL for a cluster (replay records live in an <see cref="IReplayStore"/>).</summary>
 public sealed class SqlPartnerStore(DbDataSource dataSource, SqlDialect dialect, IEnumerable<string>? extraSchema = null) : IPartnerStore
 {
     public SqlDialect Dialect => dialect;
@@ -174,117 +174,6 @@ public sealed class SqlPartnerStore(DbDataSource dataSource, SqlDialect dialect,
         }
 
         return entries;
-    }
-
-    public async Task<IReadOnlyList<ReplayRecord>> LoadReplayRecordsAsync(string partnerId, long nowUnixSeconds, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT jti, forget_at FROM jg_replay_records WHERE partner_id = @id AND forget_at > @now";
-        Add(command, "id", partnerId);
-        Add(command, "now", nowUnixSeconds);
-        var records = new List<ReplayRecord>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            records.Add(new ReplayRecord(partnerId, reader.GetString(0), reader.GetInt64(1)));
-        }
-
-        return records;
-    }
-
-    public async Task<bool[]> AppendReplayRecordsAsync(IReadOnlyList<ReplayRecord> allRecords, long nowUnixSeconds, CancellationToken cancellationToken)
-    {
-        // A second copy of one jti in the same batch is the replay it looks like; and PostgreSQL
-        // refuses a statement that would touch one row twice, so only first copies are sent.
-        var firstCopies = new HashSet<(string, string)>();
-        var records = allRecords.Where(r => firstCopies.Add((r.PartnerId, r.Jti))).ToList();
-        await using var connection = await OpenAsync(cancellationToken);
-        if (dialect == SqlDialect.Sqlite)
-        {
-            // SQLite binds parameters by name with a linear search each, so one statement with
-            // 3N parameters costs O(N²); one prepared 3-parameter statement run N times inside
-            // a single transaction (one fsync) costs O(N).
-            return await AppendOneByOneAsync(connection, allRecords, records, nowUnixSeconds, cancellationToken);
-        }
-
-        // PostgreSQL: one statement text for every batch size (arrays, not N rows of
-        // parameters), so it is planned once; one round trip per batch.
-        await using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO jg_replay_records (partner_id, jti, forget_at) "
-            + "SELECT * FROM unnest(@p::text[], @j::text[], @f::bigint[])" + ReplayConflictClause;
-        Add(command, "p", records.Select(r => r.PartnerId).ToArray());
-        Add(command, "j", records.Select(r => r.Jti).ToArray());
-        Add(command, "f", records.Select(r => r.ForgetAtUnixSeconds).ToArray());
-        Add(command, "now", nowUnixSeconds);
-        var inserted = new HashSet<(string, string)>();
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                inserted.Add((reader.GetString(0), reader.GetString(1)));
-            }
-        }
-
-        return Outcomes(allRecords, inserted);
-    }
-
-    private static async Task<bool[]> AppendOneByOneAsync(
-        DbConnection connection, IReadOnlyList<ReplayRecord> allRecords, List<ReplayRecord> records, long nowUnixSeconds, CancellationToken cancellationToken)
-    {
-        var inserted = new HashSet<(string, string)>();
-        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
-        {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = "INSERT INTO jg_replay_records (partner_id, jti, forget_at) VALUES (@p, @j, @f)" + ReplayConflictClause;
-            var partner = Add(command, "p", "");
-            var jti = Add(command, "j", "");
-            var forgetAt = Add(command, "f", 0L);
-            Add(command, "now", nowUnixSeconds);
-            await command.PrepareAsync(cancellationToken);
-            foreach (var record in records)
-            {
-                partner.Value = record.PartnerId;
-                jti.Value = record.Jti;
-                forgetAt.Value = record.ForgetAtUnixSeconds;
-                if (await command.ExecuteScalarAsync(cancellationToken) is not null)
-                {
-                    inserted.Add((record.PartnerId, record.Jti));
-                }
-            }
-
-            await transaction.CommitAsync(cancellationToken);
-        }
-
-        return Outcomes(allRecords, inserted);
-    }
-
-    private static bool[] Outcomes(IReadOnlyList<ReplayRecord> allRecords, HashSet<(string, string)> inserted)
-    {
-        var results = new bool[allRecords.Count];
-        for (var i = 0; i < allRecords.Count; i++)
-        {
-            // Remove, so only the first copy of a jti in the batch is reported as new.
-            results[i] = inserted.Remove((allRecords[i].PartnerId, allRecords[i].Jti));
-        }
-
-        return results;
-    }
-
-    // A live conflicting row means the jti was accepted before; an expired one (not yet deleted
-    // by the janitor) is taken over. RETURNING names exactly the rows this statement wrote.
-    private const string ReplayConflictClause =
-        " ON CONFLICT (partner_id, jti) DO UPDATE SET forget_at = excluded.forget_at"
-        + " WHERE jg_replay_records.forget_at <= @now RETURNING partner_id, jti";
-
-    public async Task<int> DeleteExpiredReplayRecordsAsync(long nowUnixSeconds, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM jg_replay_records WHERE forget_at <= @now";
-        Add(command, "now", nowUnixSeconds);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)

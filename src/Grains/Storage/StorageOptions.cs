@@ -26,6 +26,14 @@ public sealed class StorageOptions
     /// </summary>
     public bool DurableReplayRecords { get; set; } = true;
 
+    /// <summary>
+    /// Embedded store: the span of forget-at times one journal file covers (files in
+    /// <c>replay/</c> under <see cref="DataDirectory"/>). A file is deleted whole once its span
+    /// has passed, so the files hold at most this much more than the live window.
+    /// </summary>
+    [Range(1, 3600)]
+    public int ReplaySegmentSeconds { get; set; } = 60;
+
     /// <summary>Most replay records written in one group commit.</summary>
     [Range(1, 10_000)]
     public int MaxReplayBatch { get; set; } = 512;

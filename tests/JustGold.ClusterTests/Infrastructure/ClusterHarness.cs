@@ -128,6 +128,35 @@ public sealed class ClusterHarness : IAsyncDisposable
         return node;
     }
 
+    /// <summary>
+    /// API node <paramref name="index"/> in the embedded shape (its own silo, SQLite and replay
+    /// journal in <paramref name="dataDirectory"/>), keeping its ports across restarts.
+    /// </summary>
+    public NodeProcess StartEmbeddedApi(int index, string dataDirectory)
+    {
+        if (!_siloPorts.TryGetValue(100 + index, out var ports))
+        {
+            ports = (FreePort(), FreePort(), FreePort());
+            _siloPorts[100 + index] = ports;
+            _apiPorts[index] = ports.Http;
+        }
+
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Invariant(ports.Http)}",
+            ["Storage__DataDirectory"] = dataDirectory,
+            ["Cluster__SiloPort"] = Invariant(ports.Silo),
+            ["Cluster__GatewayPort"] = Invariant(ports.Gateway),
+            ["Admin__ApiKey"] = AdminKey,
+        };
+        var node = Track(NodeProcess.Start($"embedded{index}", BuiltDll("Api"), environment, NodeDirectory($"embedded{index}")));
+        _apis[index] = node;
+        return node;
+    }
+
+    /// <summary>A fresh folder inside this harness's work folder (deleted with it).</summary>
+    public string NewDirectory(string name) => NodeDirectory(name + "-" + Guid.NewGuid().ToString("N")[..8]);
+
     /// <summary>Starts silos 0..silos-1 and API nodes 0..apis-1 and waits until all are ready.</summary>
     public async Task StartClusterAsync(int silos, int apis)
     {

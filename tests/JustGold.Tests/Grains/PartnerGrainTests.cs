@@ -1,6 +1,6 @@
 using JustGold.Grains.Contracts;
-using JustGold.Grains.Keys;
-using JustGold.Grains.Verification;
+using JustGold.Api.Keys;
+using JustGold.Api.Authentication;
 using JustGold.Tests.Infrastructure;
 using Orleans.Runtime;
 

@@ -1,6 +1,7 @@
+using JustGold.Grains.Contracts;
 using JustGold.Grains.Diagnostics;
 using JustGold.Grains.Hosting;
-using JustGold.Grains.Verification;
+using JustGold.Api.Authentication;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -26,7 +27,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public IGrainFactory Grains => Cluster.Client;
 
-    public PartnerTokenAuthenticator Authenticator { get; private set; } = null!;
+    internal PartnerTokenAuthenticator Authenticator { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {

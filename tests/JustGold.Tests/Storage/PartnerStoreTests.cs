@@ -18,12 +18,22 @@ public sealed class PartnerStoreFixture : IAsyncLifetime
 
     public SqlPartnerStore this[string provider] => provider == "sqlite" ? Sqlite : Postgres;
 
+    /// <summary>Replay records on the same PostgreSQL server (the embedded journal is per test: it owns a folder).</summary>
+    public PostgresReplayStore PostgresReplay { get; private set; } = null!;
+
+    public string PostgresConnectionString => _postgres!.ConnectionString;
+
+    /// <summary>A fresh journal folder inside this fixture's temporary folder.</summary>
+    public string NewJournalDirectory() => Path.Combine(_directory, "journal-" + Guid.NewGuid().ToString("N"));
+
     public async Task InitializeAsync()
     {
         var sqlite = new SqliteConnectionStringBuilder { DataSource = Path.Combine(_directory, "store.db") }.ToString();
         Sqlite = new SqlPartnerStore(SqliteFactory.Instance.CreateDataSource(sqlite), SqlDialect.Sqlite);
         _postgres = await PostgresServer.StartAsync();
-        Postgres = new SqlPartnerStore(NpgsqlDataSource.Create(_postgres.ConnectionString), SqlDialect.Postgres, [SchemaScripts.OrleansClusteringPostgres]);
+        var postgres = NpgsqlDataSource.Create(_postgres.ConnectionString);
+        Postgres = new SqlPartnerStore(postgres, SqlDialect.Postgres, [SchemaScripts.OrleansClusteringPostgres]);
+        PostgresReplay = new PostgresReplayStore(postgres);
         foreach (var store in new[] { Sqlite, Postgres })
         {
             // Twice: the schema step must be idempotent.
@@ -43,60 +53,9 @@ public sealed class PartnerStoreFixture : IAsyncLifetime
     }
 }
 
-public sealed class PartnerStoreTests(PartnerStoreFixture stores) : IClassFixture<PartnerStoreFixture>
+[Collection(StorageCollection.Name)]
+public sealed class PartnerStoreTests(PartnerStoreFixture stores)
 {
-    private const long Now = 1_800_000_000;
-
-    [Theory]
-    [InlineData("sqlite")]
-    [InlineData("postgres")]
-    public async Task AppendReplayRecords_ReportsNewAndAlreadyLiveRecords(string provider)
-    {
-        var store = stores[provider];
-        var partner = ApiFixture.NewPartnerId();
-
-        var first = await store.AppendReplayRecordsAsync(
-            [new(partner, "a", Now + 100), new(partner, "b", Now + 100), new(partner, "a", Now + 100)], Now, CancellationToken.None);
-        var second = await store.AppendReplayRecordsAsync(
-            [new(partner, "b", Now + 100), new(partner, "c", Now + 100), new("other-" + partner, "b", Now + 100)], Now, CancellationToken.None);
-
-        Assert.Equal([true, true, false], first);
-        Assert.Equal([false, true, true], second);
-    }
-
-    [Theory]
-    [InlineData("sqlite")]
-    [InlineData("postgres")]
-    public async Task AppendReplayRecords_TakesOverAnExpiredRowNotYetDeleted(string provider)
-    {
-        var store = stores[provider];
-        var partner = ApiFixture.NewPartnerId();
-        await store.AppendReplayRecordsAsync([new(partner, "j", Now + 10)], Now, CancellationToken.None);
-
-        var whileLive = await store.AppendReplayRecordsAsync([new(partner, "j", Now + 500)], Now + 9, CancellationToken.None);
-        var afterExpiry = await store.AppendReplayRecordsAsync([new(partner, "j", Now + 500)], Now + 10, CancellationToken.None);
-
-        Assert.Equal([false], whileLive);
-        Assert.Equal([true], afterExpiry);
-        var live = await store.LoadReplayRecordsAsync(partner, Now + 400, CancellationToken.None);
-        Assert.Equal(Now + 500, Assert.Single(live).ForgetAtUnixSeconds);
-    }
-
-    [Theory]
-    [InlineData("sqlite")]
-    [InlineData("postgres")]
-    public async Task LoadReplayRecords_ReturnsOnlyLiveRecordsOfThatPartner(string provider)
-    {
-        var store = stores[provider];
-        var partner = ApiFixture.NewPartnerId();
-        await store.AppendReplayRecordsAsync(
-            [new(partner, "old", Now + 5), new(partner, "live", Now + 50), new("x" + partner, "other", Now + 50)], Now, CancellationToken.None);
-
-        var live = await store.LoadReplayRecordsAsync(partner, Now + 5, CancellationToken.None);
-
-        Assert.Equal(["live"], live.Select(r => r.Jti));
-    }
-
     [Theory]
     [InlineData("sqlite")]
     [InlineData("postgres")]
@@ -123,19 +82,10 @@ public sealed class PartnerStoreTests(PartnerStoreFixture stores) : IClassFixtur
         Assert.Equal(["alice", "bob"], audit.Select(a => a.Actor));
         Assert.Null(await store.LoadPartnerAsync("missing-" + partner, CancellationToken.None));
     }
+}
 
-    [Theory]
-    [InlineData("sqlite")]
-    [InlineData("postgres")]
-    public async Task DeleteExpiredReplayRecords_RemovesOnlyExpired(string provider)
-    {
-        var store = stores[provider];
-        var partner = ApiFixture.NewPartnerId();
-        await store.AppendReplayRecordsAsync([new(partner, "old", Now - 1_000_000), new(partner, "live", Now + 1_000_000)], Now, CancellationToken.None);
-
-        await store.DeleteExpiredReplayRecordsAsync(Now, CancellationToken.None);
-
-        var remaining = await store.LoadReplayRecordsAsync(partner, 0, CancellationToken.None);
-        Assert.Equal(["live"], remaining.Select(r => r.Jti));
-    }
+[CollectionDefinition(Name)]
+public sealed class StorageCollection : ICollectionFixture<PartnerStoreFixture>
+{
+    public const string Name = "storage";
 }

@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using JustGold.Grains.Contracts;
+
+namespace JustGold.Api.Authentication;
+
+/// <summary>
+/// Sends a partner's confirmations to its grain with at most one call in flight per partner:
+/// what arrives while a call is out goes together in the next one. Under load this turns
+/// many grain calls into few (a hot partner's confirmations ride in large batches), and when
+/// idle it adds nothing: a lone confirmation leaves at once. Only partners whose tokens
+/// passed every check get here, so unknown issuers never grow it.
+/// </summary>
+internal sealed class ConfirmationBatcher(IGrainFactory grains, ConfirmationSender sender)
+{
+    private readonly ConcurrentDictionary<string, PartnerQueue> _queues = new(StringComparer.Ordinal);
+
+    public Task<ConfirmationVerdict> ConfirmAsync(string partnerId, TokenConfirmation confirmation)
+    {
+        // The queue keeps the grain reference: resolving one per request costs reflection.
+        var queue = _queues.GetOrAdd(partnerId, static (id, factory) => new PartnerQueue(factory.GetGrain<IPartnerGrain>(id)), grains);
+        var waiter = new Waiter(confirmation, new TaskCompletionSource<ConfirmationVerdict>(TaskCreationOptions.RunContinuationsAsynchronously));
+        bool start;
+        lock (queue)
+        {
+            queue.Waiting.Add(waiter);
+            start = !queue.InFlight;
+            queue.InFlight = true;
+        }
+
+        if (start)
+        {
+            _ = PumpAsync(queue, sender);
+        }
+
+        return waiter.Completion.Task;
+    }
+
+    private static async Task PumpAsync(PartnerQueue queue, ConfirmationSender sender)
+    {
+        var grain = queue.Grain;
+        while (true)
+        {
+            List<Waiter> batch;
+            lock (queue)
+            {
+                if (queue.Waiting.Count == 0)
+                {
+                    queue.InFlight = false;
+                    return;
+                }
+
+                batch = queue.Waiting;
+                queue.Waiting = [];
+            }
+
+            try
+            {
+                var verdicts = await sender.SendAsync(grain, [.. batch.Select(w => w.Confirmation)]);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Completion.TrySetResult(verdicts[i]);
+                }
+            }
+            catch (Exception ex)
+            {
+                // The cluster could not decide: every waiter fails closed.
+                foreach (var waiter in batch)
+                {
+                    waiter.Completion.TrySetException(ex);
+                }
+            }
+        }
+    }
+
+    private sealed class PartnerQueue(IPartnerGrain grain)
+    {
+        public IPartnerGrain Grain { get; } = grain;
+
+        public List<Waiter> Waiting { get; set; } = [];
+
+        public bool InFlight { get; set; }
+    }
+
+    private sealed record Waiter(TokenConfirmation Confirmation, TaskCompletionSource<ConfirmationVerdict> Completion);
+}

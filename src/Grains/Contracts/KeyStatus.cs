@@ -1,0 +1,8 @@
+namespace JustGold.Grains.Contracts;
+
+/// <summary>Whether a partner key may verify signatures.</summary>
+public enum KeyStatus
+{
+    Active,
+    Revoked,
+}
