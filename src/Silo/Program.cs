@@ -2,6 +2,7 @@ using System.Globalization;
 using JustGold.Grains.Diagnostics;
 using JustGold.Grains.Hosting;
 using JustGold.Grains.Storage;
+using JustGold.Silo.Dashboard;
 using OpenTelemetry.Metrics;
 
 // A silo of the partner-auth cluster: serves any partner's grain; API nodes reach it as clients.
@@ -14,7 +15,8 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
     builder.WebHost.UseUrls(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}"));
 }
 
-builder.UseOrleans(silo => silo.AddPartnerAuthSilo(builder.Configuration));
+var dashboardKey = SiloDashboard.ReadKey(builder.Configuration);
+builder.UseOrleans(silo => silo.AddPartnerAuthSilo(builder.Configuration).AddSiloDashboard(dashboardKey));
 builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
     .AddMeter(PartnerAuthMetrics.MeterName, "Microsoft.Orleans")
     .AddPrometheusExporter());
@@ -42,4 +44,5 @@ app.MapGet("/readyz", async (IPartnerStore store, IHostApplicationLifetime lifet
     }
 });
 app.MapPrometheusScrapingEndpoint("/metrics");
+app.MapSiloDashboard(dashboardKey);
 app.Run();

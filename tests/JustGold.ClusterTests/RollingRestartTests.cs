@@ -27,10 +27,7 @@ public sealed class RollingRestartTests(ITestOutputHelper output) : IAsyncLifeti
         await _cluster.StartClusterAsync(silos: 2, apis: 1);
         var api = _cluster.ApiClient(0);
         var partners = await TestPartners.CreateAsync(api, "rolling", 8);
-        foreach (var partner in partners)
-        {
-            Assert.Equal((HttpStatusCode.OK, null), await api.PingAsync(partner.CreateToken()));
-        }
+        await TestPartners.WarmUpAsync(_cluster, api, partners);
 
         output.WriteLine($"partner grains per silo: {string.Join(", ", await _cluster.PartnerGrainsPerSiloAsync(2))}");
         var traffic = Traffic.Start(api, partners, maxDuration: TimeSpan.FromSeconds(150));

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using JustGold.Grains.Contracts;
 using JustGold.Grains.Diagnostics;
 using JustGold.Grains.Hosting;
@@ -8,9 +7,12 @@ using Microsoft.Extensions.Options;
 namespace JustGold.Api.Authentication;
 
 /// <summary>
-/// Sends one batch of confirmations to a partner's grain within a deadline
-/// (<c>Cluster:ConfirmationTimeoutMilliseconds</c>), so a partner whose silo just died waits
-/// about a second for its 503, not the cluster's response timeout.
+/// Sends one batch of confirmations to a partner's grain. A call still out when one of this
+/// node's gateway connections drops may have gone through that connection and will then never
+/// be answered, so from the drop on it waits at most <c>Cluster:GatewayLossGraceMilliseconds</c>:
+/// a partner whose silo was just killed gets a 503 within about half a second, not after the
+/// cluster's response timeout, while a call that is merely slow (a cold start, a busy disk) is
+/// still answered.
 /// <para>
 /// A batch is sent again only when Orleans answered with a <em>rejection</em> — a message the
 /// runtime turned back before any grain code ran: the target activation was deactivating or
@@ -23,28 +25,27 @@ namespace JustGold.Api.Authentication;
 /// went silent. Whatever happens, PostgreSQL's primary key still refuses a jti twice.
 /// </para>
 /// </summary>
-internal sealed partial class ConfirmationSender(IOptions<ClusterSettings> cluster, PartnerAuthMetrics metrics, ILogger<ConfirmationSender> logger)
+internal sealed partial class ConfirmationSender(
+    GatewayLossSignal gatewayLoss,
+    IOptions<ClusterSettings> cluster,
+    PartnerAuthMetrics metrics,
+    ILogger<ConfirmationSender> logger)
 {
-    /// <summary>Enough for an activation to move to another silo; each pause is short.</summary>
+    /// <summary>Enough for an activation to move to another silo; the pauses add up to 0.3 s.</summary>
     private const int MaxAttempts = 4;
     private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(50);
 
-    private readonly TimeSpan _deadline = TimeSpan.FromMilliseconds(cluster.Value.ConfirmationTimeoutMilliseconds);
+    private readonly TimeSpan _grace = TimeSpan.FromMilliseconds(cluster.Value.GatewayLossGraceMilliseconds);
 
     public async Task<ConfirmationVerdict[]> SendAsync(IPartnerGrain grain, TokenConfirmation[] batch)
     {
-        var started = Stopwatch.GetTimestamp();
         for (var attempt = 1; ; attempt++)
         {
-            var remaining = _deadline - Stopwatch.GetElapsedTime(started);
             try
             {
-                var call = batch.Length == 1
-                    ? SingleAsync(grain, batch[0])
-                    : grain.ConfirmBatchAsync(batch);
-                return await call.WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
+                return await CallAsync(grain, batch);
             }
-            catch (Exception ex) when (NeverReachedGrain(ex) && attempt < MaxAttempts && _deadline - Stopwatch.GetElapsedTime(started) > RetryPause)
+            catch (Exception ex) when (NeverReachedGrain(ex) && attempt < MaxAttempts)
             {
                 metrics.ConfirmationRetried(ex.GetType().Name);
                 LogRetrying(logger, grain.GetPrimaryKeyString(), batch.Length, attempt, ex.GetType().Name);
@@ -56,6 +57,21 @@ internal sealed partial class ConfirmationSender(IOptions<ClusterSettings> clust
     /// <summary>True for Orleans rejections: the runtime refused the message before grain code saw it.</summary>
     public static bool NeverReachedGrain(Exception exception) =>
         exception is OrleansMessageRejectionException or GatewayTooBusyException;
+
+    private async Task<ConfirmationVerdict[]> CallAsync(IPartnerGrain grain, TokenConfirmation[] batch)
+    {
+        var lost = gatewayLoss.Token;
+        var call = batch.Length == 1 ? SingleAsync(grain, batch[0]) : grain.ConfirmBatchAsync(batch);
+        try
+        {
+            return await call.WaitAsync(lost);
+        }
+        catch (OperationCanceledException) when (lost.IsCancellationRequested && !call.IsCompleted)
+        {
+            // A gateway connection dropped while this call was out: it may have been that one.
+            return await call.WaitAsync(_grace);
+        }
+    }
 
     private static async Task<ConfirmationVerdict[]> SingleAsync(IPartnerGrain grain, TokenConfirmation confirmation) =>
         [await grain.ConfirmAsync(confirmation)];

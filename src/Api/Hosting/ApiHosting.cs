@@ -22,6 +22,9 @@ internal static class ApiHosting
         {
             builder.UseOrleansClient(client => client.AddPartnerAuthClient(builder.Configuration, cluster));
 
+            // Calls waiting on a gateway connection that dropped are cut short (ConfirmationSender).
+            builder.Services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<GatewayLossSignal>());
+
             // The client keeps retrying until a silo answers; meanwhile the web server must already
             // serve (/healthz, and 503 on the rest), so hosted services start side by side.
             builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);

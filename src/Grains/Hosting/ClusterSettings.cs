@@ -30,15 +30,17 @@ public sealed class ClusterSettings
 
     /// <summary>
     /// How long a grain call may wait for its answer before it fails (and the API answers 503).
-    /// The backstop for calls that have no shorter deadline of their own (admin calls, key reads).
+    /// The backstop: it bounds calls lost without a dropped connection (a silo that hangs or a
+    /// network that silently drops packets), until membership declares the silo dead.
     /// </summary>
     public int ResponseTimeoutSeconds { get; set; } = 10;
 
     /// <summary>
-    /// API only: how long a token's confirmation may wait for its grain before the API answers
-    /// 503. Normally a few milliseconds; this bounds what a partner waits while a silo dies.
+    /// API nodes in <c>Client</c> mode: how long a token's confirmation that was out when a
+    /// gateway connection dropped may still wait before the API answers 503. A killed silo's
+    /// connections drop at once, so this bounds what its partners wait.
     /// </summary>
-    public int ConfirmationTimeoutMilliseconds { get; set; } = 1000;
+    public int GatewayLossGraceMilliseconds { get; set; } = 500;
 
     /// <summary>API only: how often the client re-reads the gateway list (silos that joined or left).</summary>
     public int GatewayListRefreshSeconds { get; set; } = 5;

@@ -96,7 +96,7 @@ public static class ClusterSettingsReader
         foreach (var (key, value) in new[]
         {
             ("ResponseTimeoutSeconds", cluster.ResponseTimeoutSeconds),
-            ("ConfirmationTimeoutMilliseconds", cluster.ConfirmationTimeoutMilliseconds),
+            ("GatewayLossGraceMilliseconds", cluster.GatewayLossGraceMilliseconds),
             ("GatewayListRefreshSeconds", cluster.GatewayListRefreshSeconds),
         })
         {

@@ -28,7 +28,7 @@ public sealed class ClusterSettingsReaderTests
     [InlineData("Cluster:SiloPort", "eleven", "'Cluster:SiloPort'")]
     [InlineData("Cluster:AdvertisedAddress", "silo-1.local", "Cluster:AdvertisedAddress must be an IP address (was 'silo-1.local').")]
     [InlineData("Cluster:ResponseTimeoutSeconds", "0", "Cluster:ResponseTimeoutSeconds must be above zero (was 0).")]
-    [InlineData("Cluster:ConfirmationTimeoutMilliseconds", "-5", "Cluster:ConfirmationTimeoutMilliseconds must be above zero (was -5).")]
+    [InlineData("Cluster:GatewayLossGraceMilliseconds", "-5", "Cluster:GatewayLossGraceMilliseconds must be above zero (was -5).")]
     [InlineData("Cluster:GatewayListRefreshSeconds", "0", "Cluster:GatewayListRefreshSeconds must be above zero (was 0).")]
     [InlineData("Cluster:Mode", "Sideways", "'Cluster:Mode'")]
     [InlineData("Cluster:ClusterId", " ", "Cluster:ClusterId must not be empty.")]
