@@ -68,7 +68,7 @@ internal static class BenchAuthenticator
         var grains = GrainFactoryProxy.Create(partners);
         var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
         var metrics = new PartnerAuthMetrics(meters);
-        var sender = new ConfirmationSender(new GatewayLossSignal(), Microsoft.Extensions.Options.Options.Create(new ClusterSettings()), metrics, NullLogger<ConfirmationSender>.Instance);
+        var sender = new ConfirmationSender(new GatewayLossSignal(), Microsoft.Extensions.Options.Options.Create(new ClusterSettings()), TimeProvider.System, metrics, NullLogger<ConfirmationSender>.Instance);
         return new PartnerTokenAuthenticator(
             new PartnerKeyCache(grains),
             new ConfirmationBatcher(grains, sender),

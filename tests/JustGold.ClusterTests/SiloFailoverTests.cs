@@ -29,6 +29,9 @@ public sealed class SiloFailoverTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NoContent, await api.RevokeKeyAsync(revoked.PartnerId, revoked.Kid!));
         await TestPartners.WarmUpAsync(_cluster, api, partners);
 
+        // The Orleans dashboard is off unless a silo is told otherwise.
+        Assert.Equal(HttpStatusCode.NotFound, (await _cluster.Http.GetAsync(new Uri(_cluster.SiloUri(0), "/dashboard/"))).StatusCode);
+
         var grains = await _cluster.PartnerGrainsPerSiloAsync(2);
         var victim = grains[0] >= grains[1] ? 0 : 1;
         output.WriteLine($"partner grains per silo: {string.Join(", ", grains)}; killing silo{victim}");

@@ -8,6 +8,7 @@ public sealed class StartupValidationTests
     [Theory]
     [InlineData("Silo", "Cluster__SiloPort", "70000", "Cluster:SiloPort must be a port from 1 to 65535 (was 70000).")]
     [InlineData("Silo", "Cluster__AdvertisedAddress", "silo-1", "Cluster:AdvertisedAddress must be an IP address (was 'silo-1').")]
+    [InlineData("Silo", "Silo__Dashboard", "true", "Silo:Dashboard is true but Admin:ApiKey is empty")]
     [InlineData("Api", "Cluster__GatewayLossGraceMilliseconds", "0", "Cluster:GatewayLossGraceMilliseconds must be above zero (was 0).")]
     public async Task A_bad_cluster_value_stops_the_process_with_a_message_naming_the_key(string project, string variable, string value, string expected)
     {

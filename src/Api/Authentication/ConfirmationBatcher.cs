@@ -17,7 +17,7 @@ internal sealed class ConfirmationBatcher(IGrainFactory grains, ConfirmationSend
     public Task<ConfirmationVerdict> ConfirmAsync(string partnerId, TokenConfirmation confirmation)
     {
         // The queue keeps the grain reference: resolving one per request costs reflection.
-        var queue = _queues.GetOrAdd(partnerId, static (id, factory) => new PartnerQueue(factory.GetGrain<IPartnerGrain>(id)), grains);
+        var queue = _queues.GetOrAdd(partnerId, static (id, factory) => new PartnerQueue(id, factory.GetGrain<IPartnerGrain>(id)), grains);
         var waiter = new Waiter(confirmation, new TaskCompletionSource<ConfirmationVerdict>(TaskCreationOptions.RunContinuationsAsynchronously));
         bool start;
         lock (queue)
@@ -55,7 +55,7 @@ internal sealed class ConfirmationBatcher(IGrainFactory grains, ConfirmationSend
 
             try
             {
-                var verdicts = await sender.SendAsync(grain, [.. batch.Select(w => w.Confirmation)]);
+                var verdicts = await sender.SendAsync(queue.PartnerId, grain, [.. batch.Select(w => w.Confirmation)]);
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Completion.TrySetResult(verdicts[i]);
@@ -72,8 +72,10 @@ internal sealed class ConfirmationBatcher(IGrainFactory grains, ConfirmationSend
         }
     }
 
-    private sealed class PartnerQueue(IPartnerGrain grain)
+    private sealed class PartnerQueue(string partnerId, IPartnerGrain grain)
     {
+        public string PartnerId { get; } = partnerId;
+
         public IPartnerGrain Grain { get; } = grain;
 
         public List<Waiter> Waiting { get; set; } = [];

@@ -18,7 +18,7 @@ namespace JustGold.Api.Authentication;
 /// runtime turned back before any grain code ran: the target activation was deactivating or
 /// gone, forwarding failed, the gateway shed load, no gateway was connected. Orleans surfaces
 /// such a rejection as <see cref="OrleansMessageRejectionException"/> or
-/// <see cref="GatewayTooBusyException"/>, which grain code never throws (this grain throws
+/// <see cref="GatewayTooBusyException"/> (the exact types), which grain code never throws (this grain throws
 /// nothing: a storage failure is a verdict), so the jti values were not decided and sending
 /// them again cannot turn a first use into a false replay. A timeout or
 /// <see cref="SiloUnavailableException"/> is never retried: the silo may have decided before it
@@ -28,6 +28,7 @@ namespace JustGold.Api.Authentication;
 internal sealed partial class ConfirmationSender(
     GatewayLossSignal gatewayLoss,
     IOptions<ClusterSettings> cluster,
+    TimeProvider time,
     PartnerAuthMetrics metrics,
     ILogger<ConfirmationSender> logger)
 {
@@ -37,7 +38,7 @@ internal sealed partial class ConfirmationSender(
 
     private readonly TimeSpan _grace = TimeSpan.FromMilliseconds(cluster.Value.GatewayLossGraceMilliseconds);
 
-    public async Task<ConfirmationVerdict[]> SendAsync(IPartnerGrain grain, TokenConfirmation[] batch)
+    public async Task<ConfirmationVerdict[]> SendAsync(string partnerId, IPartnerGrain grain, TokenConfirmation[] batch)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -48,15 +49,19 @@ internal sealed partial class ConfirmationSender(
             catch (Exception ex) when (NeverReachedGrain(ex) && attempt < MaxAttempts)
             {
                 metrics.ConfirmationRetried(ex.GetType().Name);
-                LogRetrying(logger, grain.GetPrimaryKeyString(), batch.Length, attempt, ex.GetType().Name);
-                await Task.Delay(RetryPause * attempt);
+                LogRetrying(logger, partnerId, batch.Length, attempt, ex.GetType().Name);
+                await Task.Delay(RetryPause * attempt, time);
             }
         }
     }
 
-    /// <summary>True for Orleans rejections: the runtime refused the message before grain code saw it.</summary>
+    /// <summary>
+    /// True for Orleans rejections: the runtime refused the message before grain code saw it.
+    /// The exact type: <see cref="SiloUnavailableException"/> derives from the rejection type but
+    /// also reports a silo that died after it received the call.
+    /// </summary>
     public static bool NeverReachedGrain(Exception exception) =>
-        exception is OrleansMessageRejectionException or GatewayTooBusyException;
+        exception.GetType() == typeof(OrleansMessageRejectionException) || exception is GatewayTooBusyException;
 
     private async Task<ConfirmationVerdict[]> CallAsync(IPartnerGrain grain, TokenConfirmation[] batch)
     {
@@ -69,7 +74,7 @@ internal sealed partial class ConfirmationSender(
         catch (OperationCanceledException) when (lost.IsCancellationRequested && !call.IsCompleted)
         {
             // A gateway connection dropped while this call was out: it may have been that one.
-            return await call.WaitAsync(_grace);
+            return await call.WaitAsync(_grace, time);
         }
     }
 
