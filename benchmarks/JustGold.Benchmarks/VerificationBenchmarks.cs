@@ -36,7 +36,7 @@ public class VerificationBenchmarks
         _raw = key.Sign(PartnerId, Alg, withKid: true);
         _header = "Bearer " + _raw;
         var reading = TokenReader.Read(_raw);
-        _parsed = reading.Succeeded ? reading.Token : throw new InvalidOperationException(reading.Problem);
+        _parsed = reading.Succeeded ? reading.Value : throw new InvalidOperationException(reading.Problem);
         _key = new VerificationKey(key.Stored);
         var keySet = new PartnerKeySet(true, PartnerStatus.Active, [key.Stored]);
         _authenticator = BenchAuthenticator.Create(new Dictionary<string, PartnerKeySet> { [PartnerId] = keySet });
@@ -54,7 +54,7 @@ public class VerificationBenchmarks
 
     /// <summary>TokenReader.Read: shape, JSON, header and claim checks; no key touched.</summary>
     [Benchmark]
-    public object? ReadToken() => TokenReader.Read(_raw).Token;
+    public object? ReadToken() => TokenReader.Read(_raw).Value;
 
     /// <summary>
     /// The signature check as PartnerTokenAuthenticator does it (its private Verifies/FindVerifyingKey):

@@ -1,14 +1,18 @@
 using JustGold.Api.Admin;
+using JustGold.Api.Authorize;
+using JustGold.Api.ExtAuthz;
 using JustGold.Api.Hosting;
-using JustGold.Api.Operations;
 using JustGold.Api.Ping;
+using JustGold.Operations;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddPartnerAuthApi();
 
 var app = builder.Build();
-app.MapOperationsApi();
+app.MapOperationsEndpoints();
 app.MapPingApi();
+app.MapAuthorizeApi();
+app.MapExtAuthzApi();
 app.MapAdminApi();
 app.Run();
 

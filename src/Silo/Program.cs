@@ -1,9 +1,9 @@
 using System.Globalization;
 using JustGold.Grains.Diagnostics;
 using JustGold.Grains.Hosting;
-using JustGold.Grains.Storage;
+using JustGold.Operations;
 using JustGold.Silo.Dashboard;
-using OpenTelemetry.Metrics;
+using JustGold.Silo.Operations;
 
 // A silo of the partner-auth cluster: serves any partner's grain; API nodes reach it as clients.
 // It also answers a little HTTP for the people who run it: /healthz, /readyz and /metrics.
@@ -17,32 +17,11 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
 
 var dashboardKey = SiloDashboard.ReadKey(builder.Configuration);
 builder.UseOrleans(silo => silo.AddPartnerAuthSilo(builder.Configuration).AddSiloDashboard(dashboardKey));
-builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-    .AddMeter(PartnerAuthMetrics.MeterName, "Microsoft.Orleans")
-    .AddPrometheusExporter());
+builder.Services.AddOperations(PartnerAuthMetrics.ExportedMeterNames)
+    .AddReadinessCheck<SiloStartedCheck>("cluster")
+    .AddReadinessCheck<StorageReadinessCheck>("storage");
 
 var app = builder.Build();
-app.MapGet("/healthz", () => TypedResults.Ok(new { status = "alive" }));
-app.MapGet("/readyz", async (IPartnerStore store, IHostApplicationLifetime lifetime, CancellationToken cancellationToken) =>
-{
-    // Ready once the silo has joined (the host started) and its storage answers.
-    if (!lifetime.ApplicationStarted.IsCancellationRequested)
-    {
-        return Results.Json(new { status = "starting" }, statusCode: StatusCodes.Status503ServiceUnavailable);
-    }
-
-    try
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(3));
-        await store.CheckAsync(timeout.Token);
-        return Results.Ok(new { status = "ready" });
-    }
-    catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-    {
-        return Results.Json(new { status = "storage_unavailable" }, statusCode: StatusCodes.Status503ServiceUnavailable);
-    }
-});
-app.MapPrometheusScrapingEndpoint("/metrics");
+app.MapOperationsEndpoints();
 app.MapSiloDashboard(dashboardKey);
 app.Run();

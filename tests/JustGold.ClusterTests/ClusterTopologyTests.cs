@@ -30,7 +30,9 @@ public sealed class ClusterTopologyTests(ITestOutputHelper output) : IAsyncLifet
                 return false;
             }
         });
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, await api.GetStatusAsync("/readyz"));
+        // The shared body shape: which check failed, never why.
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, """{"status":"unavailable","checks":{"cluster":"unhealthy"}}"""),
+            await _cluster.GetAsync(new Uri(api.BaseUri, "/readyz")));
         var (adminStatus, adminBody) = await api.GetAdminAsync("/admin/partners");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, adminStatus);
         Assert.Contains("service_unavailable", adminBody, StringComparison.Ordinal);
@@ -48,6 +50,11 @@ public sealed class ClusterTopologyTests(ITestOutputHelper output) : IAsyncLifet
         var recovery = await _cluster.WaitUntilAsync("api0 ready after silos started", TimeSpan.FromSeconds(60),
             async () => await api.GetStatusAsync("/readyz") == HttpStatusCode.OK);
         output.WriteLine($"api0 ready {recovery.TotalSeconds:0.0} s after both silos were ready");
+        Assert.Equal((HttpStatusCode.OK, """{"status":"ready","checks":{"cluster":"healthy"}}"""),
+            await _cluster.GetAsync(new Uri(api.BaseUri, "/readyz")));
+        Assert.Equal((HttpStatusCode.OK, """{"status":"ready","checks":{"cluster":"healthy","storage":"healthy"}}"""),
+            await _cluster.GetAsync(new Uri(_cluster.SiloUri(0), "/readyz")));
+        Assert.Equal((HttpStatusCode.OK, """{"status":"alive"}"""), await _cluster.GetAsync(new Uri(_cluster.SiloUri(1), "/healthz")));
 
         var partners = await TestPartners.CreateAsync(api, "early", 2);
         foreach (var partner in partners)

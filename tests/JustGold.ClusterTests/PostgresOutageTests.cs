@@ -44,7 +44,16 @@ public sealed class PostgresOutageTests(ITestOutputHelper output) : IAsyncLifeti
             Assert.NotEqual(HttpStatusCode.OK, replay.Status);
         }
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, await api.GetStatusAsync("/readyz"));
+        // Both kinds of process say which check failed in the same shape, and no storage error text.
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, """{"status":"unavailable","checks":{"cluster":"unhealthy"}}"""),
+            await _cluster.GetAsync(new Uri(api.BaseUri, "/readyz")));
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal((HttpStatusCode.ServiceUnavailable, """{"status":"unavailable","checks":{"cluster":"healthy","storage":"unhealthy"}}"""),
+                await _cluster.GetAsync(new Uri(_cluster.SiloUri(i), "/readyz")));
+            Assert.Equal((HttpStatusCode.OK, """{"status":"alive"}"""), await _cluster.GetAsync(new Uri(_cluster.SiloUri(i), "/healthz")));
+        }
+
         using (var newcomer = new PartnerSigner("outage-new"))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, await api.PutPartnerAsync(newcomer.PartnerId, "Too early"));
@@ -61,6 +70,9 @@ public sealed class PostgresOutageTests(ITestOutputHelper output) : IAsyncLifeti
         });
         output.WriteLine($"recovered {recovery.TotalSeconds:0.0} s after PostgreSQL started again");
         await _cluster.WaitUntilAsync("api0 ready again", TimeSpan.FromSeconds(30), async () => await api.GetStatusAsync("/readyz") == HttpStatusCode.OK);
+        await _cluster.WaitSiloReadyAsync(0, TimeSpan.FromSeconds(30));
+        Assert.Equal((HttpStatusCode.OK, """{"status":"ready","checks":{"cluster":"healthy","storage":"healthy"}}"""),
+            await _cluster.GetAsync(new Uri(_cluster.SiloUri(0), "/readyz")));
         Assert.Equal(pids, new[] { _cluster.Silo(0).Pid, _cluster.Silo(1).Pid, _cluster.Api(0).Pid });
         Assert.False(_cluster.Silo(0).HasExited || _cluster.Silo(1).HasExited || _cluster.Api(0).HasExited);
 

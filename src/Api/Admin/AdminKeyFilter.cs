@@ -11,9 +11,7 @@ internal sealed class AdminKeyFilter(IOptions<AdminOptions> options, TimeProvide
     public const string HeaderName = "X-Admin-Key";
 
     // Hashing first makes the comparison independent of both lengths.
-    private readonly byte[]? _expected = string.IsNullOrEmpty(options.Value.ApiKey)
-        ? null
-        : SHA256.HashData(Encoding.UTF8.GetBytes(options.Value.ApiKey));
+    private readonly byte[]? _expected = options.Value.EffectiveKey is { } key ? SHA256.HashData(Encoding.UTF8.GetBytes(key)) : null;
 
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {

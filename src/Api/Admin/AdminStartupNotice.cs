@@ -7,7 +7,7 @@ internal sealed partial class AdminStartupNotice(IOptions<AdminOptions> options,
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(options.Value.ApiKey))
+        if (options.Value.EffectiveKey is null)
         {
             LogDisabled(logger);
         }
@@ -18,6 +18,6 @@ internal sealed partial class AdminStartupNotice(IOptions<AdminOptions> options,
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Warning,
-        Message = "Operator API disabled: no Admin:ApiKey configured (set the environment variable Admin__ApiKey). Every /admin call answers 403 admin_disabled.")]
+        Message = "Operator API disabled: no Admin:ApiKey configured (empty or only whitespace; set the environment variable Admin__ApiKey). Every /admin call answers 403 admin_disabled.")]
     private static partial void LogDisabled(ILogger logger);
 }

@@ -37,8 +37,9 @@ internal static class KeyUploadReader
                     ? pem.GetString()
                     : null;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // Not JSON, or a pem that is no text (an escaped lone surrogate cannot become a string).
             return null;
         }
     }

@@ -26,7 +26,7 @@ internal static class PartnerEndpoints
             return AdminErrors.BadRequest("invalid_request", reading.Problem, time);
         }
 
-        var result = await grains.GetGrain<IPartnerGrain>(partnerId).UpsertAsync(reading.Update);
+        var result = await grains.GetGrain<IPartnerGrain>(partnerId).UpsertAsync(reading.Value);
         var partner = AdminResponses.Partner(result.Partner);
         return result.Created
             ? TypedResults.Created($"/admin/partners/{partnerId}", partner)

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using JustGold.Grains.Contracts;
 
@@ -10,11 +12,11 @@ internal static class PartnerUpdateReader
 
     private const string Shape = "The body must be a JSON object like {\"name\":\"…\",\"status\":\"active\"|\"suspended\"}; both fields are optional.";
 
-    public static PartnerUpdateReading Read(string body)
+    public static Reading<PartnerUpdate> Read(string body)
     {
         if (string.IsNullOrWhiteSpace(body))
         {
-            return PartnerUpdateReading.Success(new PartnerUpdate(null, null));
+            return Reading<PartnerUpdate>.Success(new PartnerUpdate(null, null));
         }
 
         try
@@ -23,16 +25,16 @@ internal static class PartnerUpdateReader
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                return PartnerUpdateReading.Fail(Shape);
+                return Reading<PartnerUpdate>.Fail(Shape);
             }
 
             string? name = null;
             if (root.TryGetProperty("name", out var nameElement) && nameElement.ValueKind != JsonValueKind.Null)
             {
-                name = nameElement.ValueKind == JsonValueKind.String ? nameElement.GetString() : null;
+                name = nameElement.ValueKind == JsonValueKind.String ? TextOf(nameElement) : null;
                 if (name is null || !IsAcceptableName(name))
                 {
-                    return PartnerUpdateReading.Fail($"'name' must be a string of at most {MaxNameLength} characters.");
+                    return Reading<PartnerUpdate>.Fail($"'name' must be a string of at most {MaxNameLength} characters, without control characters.");
                 }
             }
 
@@ -42,26 +44,58 @@ internal static class PartnerUpdateReader
                 status = ReadStatus(statusElement);
                 if (status is null)
                 {
-                    return PartnerUpdateReading.Fail("'status' must be \"active\" or \"suspended\".");
+                    return Reading<PartnerUpdate>.Fail("'status' must be \"active\" or \"suspended\".");
                 }
             }
 
-            return PartnerUpdateReading.Success(new PartnerUpdate(name, status));
+            return Reading<PartnerUpdate>.Success(new PartnerUpdate(name, status));
         }
         catch (JsonException)
         {
-            return PartnerUpdateReading.Fail(Shape);
+            return Reading<PartnerUpdate>.Fail(Shape);
         }
     }
 
-    private static bool IsAcceptableName(string name) => name.Length <= MaxNameLength;
+    /// <summary>
+    /// At most <see cref="MaxNameLength"/> characters, counted as Unicode scalar values (as PostgreSQL's
+    /// char_length counts them, and as the contract counts a jti), none of them a control character, and
+    /// well-formed UTF-16: a lone surrogate has no UTF-8 form, so no store could keep it.
+    /// </summary>
+    private static bool IsAcceptableName(string name)
+    {
+        var rest = name.AsSpan();
+        for (var count = 0; !rest.IsEmpty; count++)
+        {
+            if (count == MaxNameLength || Rune.DecodeFromUtf16(rest, out var rune, out var used) != OperationStatus.Done || Rune.IsControl(rune))
+            {
+                return false;
+            }
+
+            rest = rest[used..];
+        }
+
+        return true;
+    }
 
     private static PartnerStatus? ReadStatus(JsonElement element) => element.ValueKind != JsonValueKind.String
         ? null
-        : element.GetString() switch
+        : TextOf(element) switch
         {
             "active" => PartnerStatus.Active,
             "suspended" => PartnerStatus.Suspended,
             _ => null,
         };
+
+    /// <summary>The string, or null when it is no text: an escaped lone surrogate cannot become a .NET string.</summary>
+    private static string? TextOf(JsonElement element)
+    {
+        try
+        {
+            return element.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
 }

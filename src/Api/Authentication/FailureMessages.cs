@@ -12,6 +12,7 @@ internal static class FailureMessages
     public const string NotBase64Url = "Each part of the token must be unpadded base64url (RFC 7515).";
     public const string EmptyPart = "The token's header and payload must not be empty.";
     public const string NotJson = "The token's header or payload is not valid JSON with claims of the right types.";
+    public const string NotOneObject = "The token's header and payload must each be exactly one JSON object, with nothing after it.";
     public const string AlgorithmRefused = "The algorithm in the token's header is not accepted; use RS256, RS384, RS512, PS256, PS384, PS512, ES256 or ES384.";
     public const string CritRefused = "Tokens with a 'crit' header are refused.";
     public const string TypRefused = "The token's 'typ' header must be JWT or at+jwt when present.";
@@ -19,6 +20,7 @@ internal static class FailureMessages
     public const string NumericDateInvalid = "The 'iat', 'exp' and 'nbf' claims must be NumericDate numbers (seconds since 1970).";
     public const string IssRequired = "The 'iss' claim is required and must be your partner id.";
     public const string AudRequired = "The 'aud' claim is required.";
+    public const string AudNotStrings = "The 'aud' claim must be a string or an array of strings.";
     public const string JtiRequired = "The 'jti' claim is required and must be a non-empty string.";
     public const string JtiTooLong = "The 'jti' claim is longer than 256 characters.";
     public const string IatRequired = "The 'iat' claim is required.";

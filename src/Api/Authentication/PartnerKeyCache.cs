@@ -6,7 +6,8 @@ namespace JustGold.Api.Authentication;
 /// <summary>
 /// This node's copy of active partners' keys, so signatures are checked in parallel without
 /// a grain call first. It may be stale: the grain's confirmation has the final say on keys
-/// and status, and any failure is re-checked against a fresh copy before it is reported.
+/// and status, and a failure is only reported once the grain's current set is known; it is
+/// checked again only when that set differs from the copy it failed on.
 /// Only partners that can authenticate are kept, so unknown issuers never grow it.
 /// </summary>
 internal sealed class PartnerKeyCache(IGrainFactory grains)

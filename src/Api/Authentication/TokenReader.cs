@@ -21,12 +21,12 @@ internal static class TokenReader
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
 
     /// <summary>Reads <paramref name="raw"/>: a token to verify, or the reason it is malformed.</summary>
-    public static TokenReading Read(string raw)
+    public static Reading<ParsedToken> Read(string raw)
     {
         var problem = CheckShape(raw);
         if (problem is not null)
         {
-            return TokenReading.Fail(problem);
+            return Reading<ParsedToken>.Fail(problem);
         }
 
         JsonWebToken jwt;
@@ -36,11 +36,12 @@ internal static class TokenReader
         }
         catch (Exception ex) when (ex is ArgumentException or JsonException or SecurityTokenException or FormatException)
         {
-            return TokenReading.Fail(FailureMessages.NotJson);
+            return Reading<ParsedToken>.Fail(FailureMessages.NotJson);
         }
 
-        problem = CheckHeader(jwt);
-        return problem is null ? ReadClaims(jwt) : TokenReading.Fail(problem);
+        // The parser reads the first JSON value and ignores what follows it; the contract refuses anything there.
+        problem = TypedClaims.IsOneObject(Base64UrlEncoder.DecodeBytes(jwt.EncodedHeader)) ? CheckHeader(jwt) : FailureMessages.NotOneObject;
+        return problem is null ? ReadClaims(jwt) : Reading<ParsedToken>.Fail(problem);
     }
 
     /// <summary>Three parts of unpadded base64url; the signature may be empty here and fail later as a signature.</summary>
@@ -99,47 +100,45 @@ internal static class TokenReader
         return null;
     }
 
-    private static TokenReading ReadClaims(JsonWebToken jwt)
+    private static Reading<ParsedToken> ReadClaims(JsonWebToken jwt)
     {
-        // The parser converts a NumericDate written as a string into a number (and a numeric sub
-        // into a string); the contract wants claim types as written, so those are read from the
-        // payload JSON itself.
+        // Claim types as written, the type of aud, and nothing after the payload's object: see TypedClaims.
         var typed = TypedClaims.Read(jwt.EncodedPayload);
         if (typed.Problem is not null)
         {
-            return TokenReading.Fail(typed.Problem);
+            return Reading<ParsedToken>.Fail(typed.Problem);
         }
 
         if (!jwt.TryGetPayloadValue<string>(JwtRegisteredClaimNames.Iss, out var issuer) || string.IsNullOrEmpty(issuer))
         {
-            return TokenReading.Fail(FailureMessages.IssRequired);
+            return Reading<ParsedToken>.Fail(FailureMessages.IssRequired);
         }
 
         if (!jwt.TryGetPayloadValue<object>(JwtRegisteredClaimNames.Aud, out _))
         {
-            return TokenReading.Fail(FailureMessages.AudRequired);
+            return Reading<ParsedToken>.Fail(FailureMessages.AudRequired);
         }
 
         if (!jwt.TryGetPayloadValue<string>(JwtRegisteredClaimNames.Jti, out var jti) || string.IsNullOrEmpty(jti))
         {
-            return TokenReading.Fail(FailureMessages.JtiRequired);
+            return Reading<ParsedToken>.Fail(FailureMessages.JtiRequired);
         }
 
         if (jti.Length > MaxJtiLength && jti.EnumerateRunes().Count() > MaxJtiLength)
         {
-            return TokenReading.Fail(FailureMessages.JtiTooLong);
+            return Reading<ParsedToken>.Fail(FailureMessages.JtiTooLong);
         }
 
         if (typed.IssuedAt is not { } iat)
         {
-            return TokenReading.Fail(FailureMessages.IatRequired);
+            return Reading<ParsedToken>.Fail(FailureMessages.IatRequired);
         }
 
         if (typed.ExpiresAt is not { } exp)
         {
-            return TokenReading.Fail(FailureMessages.ExpRequired);
+            return Reading<ParsedToken>.Fail(FailureMessages.ExpRequired);
         }
 
-        return TokenReading.Success(new ParsedToken(jwt, issuer, jti, iat, exp, typed.NotBefore));
+        return Reading<ParsedToken>.Success(new ParsedToken(jwt, issuer, jti, iat, exp, typed.NotBefore));
     }
 }

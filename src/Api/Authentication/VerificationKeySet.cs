@@ -25,4 +25,7 @@ internal sealed class VerificationKeySet
         new(source, [.. source.ActiveKeys.Select(k => new VerificationKey(k))], fresh: true);
 
     public VerificationKeySet WithFresh(bool fresh) => new(Source, Keys, fresh);
+
+    /// <summary>The same built keys and status: <see cref="PartnerKeyCache"/> reuses them when the grain's set did not change.</summary>
+    public bool HasSameKeysAs(VerificationKeySet other) => ReferenceEquals(Keys, other.Keys) && CanAuthenticate == other.CanAuthenticate;
 }

@@ -1,13 +1,16 @@
 using JustGold.Api.Admin;
 using JustGold.Api.Authentication;
+using JustGold.Api.Authentication.Scheme;
+using JustGold.Api.ExtAuthz;
 using JustGold.Api.Http;
+using JustGold.Api.Operations;
 using JustGold.Grains.Diagnostics;
 using JustGold.Grains.Hosting;
-using OpenTelemetry.Metrics;
+using JustGold.Operations;
 
 namespace JustGold.Api.Hosting;
 
-/// <summary>Everything the HTTP front needs: its place in the cluster, verification, admin and metrics.</summary>
+/// <summary>Everything the HTTP front needs: its place in the cluster, verification, admin, health checks and metrics.</summary>
 internal static class ApiHosting
 {
     public static WebApplicationBuilder AddPartnerAuthApi(this WebApplicationBuilder builder)
@@ -31,11 +34,12 @@ internal static class ApiHosting
         }
 
         builder.Services.AddPartnerTokenVerification();
+        builder.Services.AddPartnerTokenScheme();
+        builder.Services.AddExtAuthz();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         builder.Services.AddAdminApi();
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(PartnerAuthMetrics.MeterName, "Microsoft.Orleans")
-            .AddPrometheusExporter());
+        builder.Services.AddOperations(PartnerAuthMetrics.ExportedMeterNames)
+            .AddReadinessCheck<ClusterReadinessCheck>("cluster");
         return builder;
     }
 }

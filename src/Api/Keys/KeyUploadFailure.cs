@@ -8,5 +8,7 @@ internal enum KeyUploadFailure
     PrivateKey,
     UnsupportedKey,
     RsaTooShort,
+    RsaTooLong,
+    RsaExponent,
     UnsupportedCurve,
 }

@@ -10,8 +10,6 @@ namespace JustGold.Api.Keys;
 /// </summary>
 internal static class PublicKeyParser
 {
-    public const int MinRsaBits = 2048;
-
     private const string RsaOid = "1.2.840.113549.1.1.1";
     private const string EcOid = "1.2.840.10045.2.1";
     private const string P256Oid = "1.2.840.10045.3.1.7";
@@ -56,6 +54,11 @@ internal static class PublicKeyParser
 
     private static KeyUploadResult ReadPkcs1(byte[] der, DateTimeOffset now)
     {
+        if (RsaKeyRules.Check(der) is { } refused)
+        {
+            return refused;
+        }
+
         using var rsa = RSA.Create();
         try
         {
@@ -84,6 +87,11 @@ internal static class PublicKeyParser
                 return Unsupported();
             }
 
+            if (publicKey.Oid.Value == RsaOid && RsaKeyRules.Check(publicKey.EncodedKeyValue.RawData) is { } refused)
+            {
+                return refused;
+            }
+
             switch (publicKey.Oid.Value)
             {
                 case RsaOid:
@@ -108,14 +116,9 @@ internal static class PublicKeyParser
         }
     }
 
+    // RsaKeyRules has checked size and exponent on the DER before it was imported.
     private static KeyUploadResult FromRsa(RSA rsa, DateTimeOffset now)
     {
-        if (rsa.KeySize < MinRsaBits)
-        {
-            return Refuse(KeyUploadFailure.RsaTooShort,
-                $"The RSA key has {rsa.KeySize} bits; at least {MinRsaBits} are required.");
-        }
-
         var spki = rsa.ExportSubjectPublicKeyInfo();
         return Accept(new PartnerKey(KeyThumbprint.Compute(rsa), "RSA", null, spki, KeyStatus.Active, now, null));
     }

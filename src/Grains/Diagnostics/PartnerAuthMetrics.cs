@@ -7,9 +7,13 @@ public sealed class PartnerAuthMetrics : IDisposable
 {
     public const string MeterName = "JustGold.PartnerAuth";
 
+    /// <summary>What every process exports on <c>/metrics</c>: the product's meter and Orleans' own.</summary>
+    public static IReadOnlyList<string> ExportedMeterNames { get; } = [MeterName, "Microsoft.Orleans"];
+
     private readonly Meter _meter;
     private readonly Counter<long> _verifications;
     private readonly Histogram<double> _verificationDuration;
+    private readonly Counter<long> _rechecks;
     private readonly Counter<long> _replayRecordsWritten;
     private readonly Histogram<int> _replayBatchSize;
     private readonly Counter<long> _confirmationsRetried;
@@ -24,6 +28,8 @@ public sealed class PartnerAuthMetrics : IDisposable
         _verificationDuration = _meter.CreateHistogram<double>("partner_auth.verification.duration", unit: "s",
             description: "Time to verify one token, from header to answer.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1] });
+        _rechecks = _meter.CreateCounter<long>("partner_auth.verification.rechecks",
+            description: "Refusals checked a second time because the partner's grain had other keys than this node's copy.");
         _replayRecordsWritten = _meter.CreateCounter<long>("partner_auth.replay_records.written", description: "Accepted jti records made durable.");
         _replayBatchSize = _meter.CreateHistogram<int>("partner_auth.replay_records.batch_size", description: "Records per group commit.",
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024] });
@@ -43,6 +49,8 @@ public sealed class PartnerAuthMetrics : IDisposable
         _verifications.Add(1, tag);
         _verificationDuration.Record(elapsed.TotalSeconds, tag);
     }
+
+    public void Rechecked() => _rechecks.Add(1);
 
     public void ReplayBatchWritten(int count)
     {

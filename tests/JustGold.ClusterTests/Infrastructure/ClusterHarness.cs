@@ -187,6 +187,13 @@ public sealed class ClusterHarness : IAsyncDisposable
     public Task WaitApiReadyAsync(int index, TimeSpan? timeout = null) =>
         WaitReadyAsync(_apis[index], new Uri(ApiClient(index).BaseUri, "/readyz"), timeout ?? TimeSpan.FromSeconds(90));
 
+    /// <summary>GET on any node: the status and the body text.</summary>
+    public async Task<(HttpStatusCode Status, string Body)> GetAsync(Uri uri)
+    {
+        using var response = await Http.GetAsync(uri);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
     /// <summary>Polls <paramref name="probe"/> until it returns true; fails with the nodes' logs at the deadline.</summary>
     public async Task<TimeSpan> WaitUntilAsync(string what, TimeSpan timeout, Func<Task<bool>> probe)
     {

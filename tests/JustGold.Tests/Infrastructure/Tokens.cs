@@ -55,6 +55,21 @@ public static class Tokens
         }
     }
 
+    /// <summary>Signs header and payload JSON exactly as written (trailing bytes and all) with a partner's key.</summary>
+    public static string SignRaw(TestKey key, string headerJson, string payloadJson)
+    {
+        var input = EncodeRaw(headerJson) + "." + EncodeRaw(payloadJson);
+        var provider = key.SigningKey.CryptoProviderFactory.CreateForSigning(key.SigningKey, key.DefaultAlg);
+        try
+        {
+            return input + "." + Base64UrlEncoder.Encode(provider.Sign(Encoding.ASCII.GetBytes(input)));
+        }
+        finally
+        {
+            key.SigningKey.CryptoProviderFactory.ReleaseSignatureProvider(provider);
+        }
+    }
+
     /// <summary>Header and payload with a signature the caller chooses (possibly empty).</summary>
     public static string Unsigned(JsonNode header, JsonNode claims, string signature = "") =>
         Encode(header) + "." + Encode(claims) + "." + signature;

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OpenTelemetry.Metrics;
+
+namespace JustGold.Operations;
+
+/// <summary>What every process of the cluster registers for the people who run it: health checks and metrics.</summary>
+public static class OperationsServices
+{
+    /// <summary>The tag that puts a check behind <c>/readyz</c>; <c>/healthz</c> runs none.</summary>
+    public const string ReadinessTag = "ready";
+
+    /// <summary>How long one readiness check may take before it counts as unhealthy.</summary>
+    public static readonly TimeSpan ReadinessTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>Health checks, and the given meters exported for Prometheus scraping.</summary>
+    /// <returns>The health checks builder, to add the process's own readiness checks.</returns>
+    public static IHealthChecksBuilder AddOperations(this IServiceCollection services, IEnumerable<string> meterNames)
+    {
+        ArgumentNullException.ThrowIfNull(meterNames);
+        var meters = meterNames.ToArray();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(meters)
+            .AddPrometheusExporter());
+        return services.AddHealthChecks();
+    }
+
+    /// <summary>A check behind <c>/readyz</c>, unhealthy when it throws or runs past <see cref="ReadinessTimeout"/>.</summary>
+    public static IHealthChecksBuilder AddReadinessCheck<T>(this IHealthChecksBuilder builder, string name)
+        where T : class, IHealthCheck =>
+        builder.AddCheck<T>(name, HealthStatus.Unhealthy, [ReadinessTag], ReadinessTimeout);
+}

@@ -1,0 +1,130 @@
+using System.Text.Json.Nodes;
+using JustGold.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace JustGold.Tests.Api.Authentication;
+
+/// <summary>
+/// Issue 10, item 2: an attacker cannot grow the logs, and cannot write raw control characters into them.
+/// The API runs with the category levels of its appsettings.json (the tests' usual Warning default is lifted).
+/// </summary>
+public sealed class LogHygieneTests
+{
+    [Fact]
+    public async Task UnauthenticatedTraffic_AddsNoInformationLinesPerRequest()
+    {
+        await using var host = await LoggingApi.StartAsync();
+        var now = host.Factory.Clock.GetUtcNow();
+        var key = SharedKeys.RsaA;
+        var partner = await host.CreatePartnerAsync(key);
+        var forger = SharedKeys.RsaB;
+        forger.Kid = key.Kid;
+
+        // Every kind once first, so one-off start-up lines (first grain placement, JIT, pools) are behind us.
+        await SendAttackAsync(host.Client, partner, forger, now, 3);
+        var before = host.InformationLines();
+        await SendAttackAsync(host.Client, partner, forger, now, 40);
+        var added = host.InformationLines().Skip(before.Count).ToList();
+
+        Assert.True(added.Count == 0, $"120 refused requests added {added.Count} Information+ lines, e.g.:\n" + string.Join("\n", added.Take(10)));
+    }
+
+    [Fact]
+    public async Task ValuesFromTheToken_AreLoggedWithControlCharactersEscaped()
+    {
+        await using var host = await LoggingApi.StartAsync();
+        var now = host.Factory.Clock.GetUtcNow();
+        var key = SharedKeys.RsaA;
+        var partner = await host.CreatePartnerAsync(key);
+        const string hostile = "x\u0000y\r\nWarning forged-line\u001b[2J\u0085\\u0000";
+
+        var (accepted, _, _) = await host.Client.PingAsync(Tokens.Sign(key, Tokens.Claims(partner, now, jti: "jti-" + hostile))).ReadAsync();
+        var header = Tokens.Header(key.DefaultAlg, "kid-" + hostile);
+        var (unknownKid, _, _) = await host.Client.PingAsync(Tokens.Sign(header, Tokens.Claims(partner, now), key.SigningKey)).ReadAsync();
+        var badIssuer = Tokens.Claims(partner, now);
+        badIssuer["iss"] = "iss-" + hostile;
+        var (unknownIssuer, _, _) = await host.Client.PingAsync(Tokens.Sign(key, badIssuer)).ReadAsync();
+
+        Assert.Equal((200, 401, 401), (accepted, unknownKid, unknownIssuer));
+        var lines = host.Logs.Lines.Where(l => l.Contains("[1001]", StringComparison.Ordinal)).ToList();
+        foreach (var name in new[] { "jti-", "kid-", "iss-" })
+        {
+            // The escaped form, with the backslash of the literal "\u0000" escaped too, so the two never look alike.
+            Assert.Contains(lines, l => l.Contains(name + "x\\u0000y\\r\\nWarning forged-line\\u001B[2J\\u0085\\\\u0000", StringComparison.Ordinal));
+        }
+
+        Assert.DoesNotContain(host.Logs.Lines, l => l.AsSpan().IndexOfAny("\u0000\r\n\u001b\u0085") >= 0);
+    }
+
+    // Per round: an unknown but well-formed issuer (a new one each time), a forged signature on a real
+    // partner, and bytes that are no token at all.
+    private static async Task SendAttackAsync(HttpClient client, string partner, TestKey forger, DateTimeOffset now, int rounds)
+    {
+        for (var i = 0; i < rounds; i++)
+        {
+            var stranger = Tokens.Claims("rnd-" + Guid.NewGuid().ToString("N"), now);
+            var tokens = new[]
+            {
+                Tokens.Unsigned(new JsonObject { ["alg"] = "RS256" }, stranger, "c2ln"),
+                Tokens.Sign(forger, Tokens.Claims(partner, now)),
+                "not-a-token-" + i,
+            };
+            foreach (var token in tokens)
+            {
+                var (status, _, _) = await client.PingAsync(token).ReadAsync();
+                Assert.Equal(401, status);
+            }
+        }
+    }
+
+    private sealed class LoggingApi : IAsyncDisposable
+    {
+        private LoggingApi(ApiFactory factory, CapturingLoggerProvider logs)
+        {
+            Factory = factory;
+            Logs = logs;
+            Client = factory.CreateClient();
+            Admin = factory.CreateAdminClient();
+        }
+
+        public ApiFactory Factory { get; }
+
+        public CapturingLoggerProvider Logs { get; }
+
+        public HttpClient Client { get; }
+
+        public HttpClient Admin { get; }
+
+        public static Task<LoggingApi> StartAsync()
+        {
+            var logs = new CapturingLoggerProvider();
+            var settings = new Dictionary<string, string?>
+            {
+                // appsettings.json's default; its category levels (Orleans, Polly, ASP.NET Core) then apply as shipped.
+                ["Logging:LogLevel:Default"] = "Information",
+                // The per-request verification line, to see how token values are written.
+                ["Logging:LogLevel:JustGold.Api.Authentication"] = "Debug",
+            };
+            var factory = new ApiFactory(ApiFactory.NewDataDirectory(), ApiFactory.AdminKey, ApiFactory.NewClock(), settings,
+                services => services.AddSingleton<ILoggerProvider>(logs));
+            return Task.FromResult(new LoggingApi(factory, logs));
+        }
+
+        public async Task<string> CreatePartnerAsync(TestKey key)
+        {
+            var partner = ApiFixture.NewPartnerId();
+            await Admin.RegisterPartnerAsync(partner, key);
+            return partner;
+        }
+
+        public List<string> InformationLines() =>
+            [.. Logs.Lines.Where(l => !l.StartsWith("Debug ", StringComparison.Ordinal) && !l.StartsWith("Trace ", StringComparison.Ordinal))];
+
+        public async ValueTask DisposeAsync()
+        {
+            await Factory.DisposeAsync();
+            ApiFixture.TryDelete(Factory.DataDirectory);
+        }
+    }
+}
