@@ -17,6 +17,8 @@ public sealed class KeyRulesTests
 
         Assert.True(PrivateKeyMaterial.IsPresentIn(KeyDer.Pem("PUBLIC KEY", pkcs8)));
         Assert.True(PrivateKeyMaterial.IsPresentIn(KeyDer.Pem("CERTIFICATE", rsa.ExportRSAPrivateKey())));
+        using var k1 = ECDsa.Create(ECCurve.CreateFromFriendlyName("secP256k1"));
+        Assert.True(PrivateKeyMaterial.IsPresentIn(KeyDer.Pem("PUBLIC KEY", k1.ExportECPrivateKey())));
         Assert.True(PrivateKeyMaterial.IsPresentIn(JsonSerializer.Serialize(new { a = new[] { new { b = Convert.ToBase64String(pkcs8) } } })));
         Assert.True(PrivateKeyMaterial.IsPresentIn(JsonSerializer.Serialize(new Dictionary<string, int> { [rsa.ExportPkcs8PrivateKeyPem()] = 1 })));
     }
