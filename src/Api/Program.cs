@@ -1,4 +1,6 @@
 using JustGold.Api.Admin;
+using JustGold.Api.Authorize;
+using JustGold.Api.ExtAuthz;
 using JustGold.Api.Hosting;
 using JustGold.Api.Ping;
 using JustGold.Operations;
@@ -9,6 +11,8 @@ builder.AddPartnerAuthApi();
 var app = builder.Build();
 app.MapOperationsEndpoints();
 app.MapPingApi();
+app.MapAuthorizeApi();
+app.MapExtAuthzApi();
 app.MapAdminApi();
 app.Run();
 

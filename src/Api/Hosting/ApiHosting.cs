@@ -1,5 +1,7 @@
 using JustGold.Api.Admin;
 using JustGold.Api.Authentication;
+using JustGold.Api.Authentication.Scheme;
+using JustGold.Api.ExtAuthz;
 using JustGold.Api.Http;
 using JustGold.Api.Operations;
 using JustGold.Grains.Diagnostics;
@@ -28,6 +30,8 @@ internal static class ApiHosting
         }
 
         builder.Services.AddPartnerTokenVerification();
+        builder.Services.AddPartnerTokenScheme();
+        builder.Services.AddExtAuthz();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         builder.Services.AddAdminApi();
         builder.Services.AddOperations(PartnerAuthMetrics.ExportedMeterNames)

@@ -1,3 +1,5 @@
+using JustGold.Api.Authentication;
+
 namespace JustGold.Api.Http;
 
 /// <summary>Error answers in the contract's shape.</summary>
@@ -7,5 +9,8 @@ internal static class ErrorResults
         TypedResults.Json(new ErrorResponse(error, message, time.GetUtcNow().ToUnixTimeSeconds()), statusCode: status);
 
     public static IResult ServiceUnavailable(TimeProvider time) =>
-        Create(StatusCodes.Status503ServiceUnavailable, "service_unavailable", "The service cannot decide right now; try again shortly.", time);
+        TypedResults.Json(ServiceUnavailableBody(time), statusCode: StatusCodes.Status503ServiceUnavailable);
+
+    public static ErrorResponse ServiceUnavailableBody(TimeProvider time) =>
+        new("service_unavailable", FailureMessages.Unavailable, time.GetUtcNow().ToUnixTimeSeconds());
 }

@@ -1,40 +1,24 @@
 using JustGold.Api.Authentication;
-using JustGold.Api.Http;
-using Microsoft.Net.Http.Headers;
+using JustGold.Api.Authentication.Scheme;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace JustGold.Api.Ping;
 
 /// <summary><c>GET /v1/ping</c>: the health check behind partner authentication.</summary>
 internal static class PingApi
 {
-    private const string Realm = "justgold-api";
-
     public static IEndpointRouteBuilder MapPingApi(this IEndpointRouteBuilder routes)
     {
         var v1 = routes.MapGroup("/v1");
-        v1.MapGet("/ping", PingAsync);
+        v1.MapGet("/ping", Ping).RequirePartnerToken();
         return routes;
     }
 
-    private static async Task<IResult> PingAsync(HttpRequest request, PartnerTokenAuthenticator authenticator, TimeProvider time)
+    // Reached only for a verified token: refusals are the partner-token scheme's challenge.
+    private static Ok<PingResponse> Ping(HttpContext context, TimeProvider time)
     {
-        var result = await authenticator.AuthenticateAsync(request.Headers.Authorization.FirstOrDefault());
-        var now = time.GetUtcNow().ToUnixTimeSeconds();
-        if (result.Succeeded)
-        {
-            return TypedResults.Ok(new PingResponse("ok", result.Partner, result.Subject, now));
-        }
-
-        var code = result.Failure.ToErrorCode();
-        if (result.Failure == TokenFailure.ServiceUnavailable)
-        {
-            return ErrorResults.ServiceUnavailable(time);
-        }
-
-        // RFC 6750 §3: no error attributes when the request carried no credentials at all.
-        request.HttpContext.Response.Headers[HeaderNames.WWWAuthenticate] = result.Failure == TokenFailure.MissingToken
-            ? $"Bearer realm=\"{Realm}\""
-            : $"Bearer realm=\"{Realm}\", error=\"invalid_token\", error_description=\"{code}\"";
-        return TypedResults.Json(new ErrorResponse(code, result.Message, now), statusCode: StatusCodes.Status401Unauthorized);
+        var result = context.Features.GetRequiredFeature<AuthenticationResult>();
+        return TypedResults.Ok(new PingResponse("ok", result.Partner!, result.Subject, time.GetUtcNow().ToUnixTimeSeconds()));
     }
 }
