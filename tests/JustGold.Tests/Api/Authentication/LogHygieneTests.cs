@@ -25,7 +25,7 @@ public sealed class LogHygieneTests
         await SendAttackAsync(host.Client, partner, forger, now, 40);
         var added = host.InformationLines().Skip(before.Count).ToList();
 
-        Assert.True(added.Count == 0, $"120 refused requests added {added.Count} Information+ lines, e.g.:\n" + string.Join("\n", added.Take(10)));
+        Assert.True(added.Count == 0, $"240 refused requests added {added.Count} Information+ lines, e.g.:\n" + string.Join("\n", added.Take(10)));
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public sealed class LogHygieneTests
     }
 
     // Per round: an unknown but well-formed issuer (a new one each time), a forged signature on a real
-    // partner, and bytes that are no token at all.
+    // partner, and bytes that are no token at all; each to /v1/ping and, as a gateway sends it, /v1/authorize.
     private static async Task SendAttackAsync(HttpClient client, string partner, TestKey forger, DateTimeOffset now, int rounds)
     {
         for (var i = 0; i < rounds; i++)
@@ -71,7 +71,11 @@ public sealed class LogHygieneTests
             foreach (var token in tokens)
             {
                 var (status, _, _) = await client.PingAsync(token).ReadAsync();
-                Assert.Equal(401, status);
+                using var gateway = new HttpRequestMessage(HttpMethod.Get, "/v1/authorize/orders?id=" + i);
+                gateway.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token);
+                gateway.Headers.TryAddWithoutValidation("X-Original-URI", "/orders/" + Guid.NewGuid());
+                var authorized = await client.SendAsync(gateway);
+                Assert.Equal((401, 401), (status, (int)authorized.StatusCode));
             }
         }
     }
