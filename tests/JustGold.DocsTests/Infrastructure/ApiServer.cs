@@ -42,7 +42,8 @@ public sealed class ApiServer : IAsyncDisposable
         }
     }
 
-    public static async Task<ApiServer> StartAsync()
+    /// <param name="environment">Extra variables for the process, given the URL it serves HTTP/1.1 on.</param>
+    public static async Task<ApiServer> StartAsync(Func<Uri, IReadOnlyDictionary<string, string?>>? environment = null)
     {
         Assert.True(File.Exists(Repo.ApiDll), $"The API is not built: {Repo.ApiDll} is missing (dotnet build src/Api -c {Repo.BuildConfiguration}).");
         var directory = Directory.CreateTempSubdirectory("justgold-docs-api-").FullName;
@@ -57,7 +58,7 @@ public sealed class ApiServer : IAsyncDisposable
                 ["Cluster__SiloPort"] = ports[1].ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Cluster__GatewayPort"] = ports[2].ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            });
+            }.Concat(environment?.Invoke(url) ?? new Dictionary<string, string?>()).ToDictionary());
         var process = new Process { StartInfo = info };
         var server = new ApiServer(process, directory, url, adminKey);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
