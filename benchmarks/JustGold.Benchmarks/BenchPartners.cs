@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Security.Cryptography;
 using JustGold.Grains.Contracts;
 using JustGold.Grains.Diagnostics;
+using JustGold.Grains.Hosting;
 using JustGold.Api.Keys;
 using JustGold.Api.Authentication;
 using Microsoft.Extensions.DependencyInjection;
@@ -69,12 +70,14 @@ internal static class BenchAuthenticator
     {
         var grains = GrainFactoryProxy.Create(partners);
         var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
+        var metrics = new PartnerAuthMetrics(meters);
+        var sender = new ConfirmationSender(new GatewayLossSignal(), Microsoft.Extensions.Options.Options.Create(new ClusterSettings()), TimeProvider.System, metrics, NullLogger<ConfirmationSender>.Instance);
         return new PartnerTokenAuthenticator(
             new PartnerKeyCache(grains),
-            new ConfirmationBatcher(grains),
+            new ConfirmationBatcher(grains, sender),
             Microsoft.Extensions.Options.Options.Create(new PartnerAuthOptions()),
             TimeProvider.System,
-            new PartnerAuthMetrics(meters),
+            metrics,
             NullLogger<PartnerTokenAuthenticator>.Instance);
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using JustGold.Grains.Diagnostics;
 using JustGold.Grains.Hosting;
 using JustGold.Operations;
+using JustGold.Silo.Dashboard;
 using JustGold.Silo.Operations;
 
 // A silo of the partner-auth cluster: serves any partner's grain; API nodes reach it as clients.
@@ -14,11 +15,13 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
     builder.WebHost.UseUrls(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}"));
 }
 
-builder.UseOrleans(silo => silo.AddPartnerAuthSilo(builder.Configuration));
+var dashboardKey = SiloDashboard.ReadKey(builder.Configuration);
+builder.UseOrleans(silo => silo.AddPartnerAuthSilo(builder.Configuration).AddSiloDashboard(dashboardKey));
 builder.Services.AddOperations(PartnerAuthMetrics.ExportedMeterNames)
     .AddReadinessCheck<SiloStartedCheck>("cluster")
     .AddReadinessCheck<StorageReadinessCheck>("storage");
 
 var app = builder.Build();
 app.MapOperationsEndpoints();
+app.MapSiloDashboard(dashboardKey);
 app.Run();

@@ -85,6 +85,8 @@ public sealed class ClusterTopologyTests(ITestOutputHelper output) : IAsyncLifet
     [Fact]
     public async Task Partner_created_on_one_api_node_is_served_by_every_node_and_metrics_cover_all_processes()
     {
+        _cluster.SiloSettings["Silo__Dashboard"] = "true";
+        _cluster.SiloSettings["Admin__ApiKey"] = ClusterHarness.AdminKey;
         await _cluster.StartClusterAsync(silos: 2, apis: 2);
         var first = _cluster.ApiClient(0);
         var second = _cluster.ApiClient(1);
@@ -134,5 +136,34 @@ public sealed class ClusterTopologyTests(ITestOutputHelper output) : IAsyncLifet
         Assert.True(grains.Sum() >= partners.Count, $"active partner grains {grains.Sum()} < {partners.Count}");
         Assert.Equal(partners.Count * 2, written);
         Assert.Contains(siloMetrics, m => m.Contains("partner_auth_replay_records_batch_size_bucket{", StringComparison.Ordinal));
+
+        // The Orleans dashboard is served on the silos, only to the operator key (header or a browser's Basic sign-in).
+        var dashboard = new Uri(_cluster.SiloUri(0), "/dashboard/");
+        using (var anonymous = await _cluster.Http.GetAsync(dashboard))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+            Assert.Contains("Basic", anonymous.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        }
+
+        foreach (var (header, value) in new[]
+        {
+            ("X-Admin-Key", ClusterHarness.AdminKey),
+            ("Authorization", "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("operator:" + ClusterHarness.AdminKey))),
+        })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, dashboard);
+            request.Headers.TryAddWithoutValidation(header, value);
+            using var response = await _cluster.Http.SendAsync(request);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{header}: {(int)response.StatusCode} {body[..Math.Min(200, body.Length)]}");
+            Assert.Contains("<html", body, StringComparison.OrdinalIgnoreCase);
+        }
+
+        using (var wrongKey = new HttpRequestMessage(HttpMethod.Get, dashboard))
+        {
+            wrongKey.Headers.Add("X-Admin-Key", "not-the-key");
+            using var response = await _cluster.Http.SendAsync(wrongKey);
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
     }
 }

@@ -8,6 +8,8 @@ internal static class AuthenticationServices
     public static IServiceCollection AddPartnerTokenVerification(this IServiceCollection services)
     {
         services.TryAddSingleton<PartnerKeyCache>();
+        services.TryAddSingleton<GatewayLossSignal>();
+        services.TryAddSingleton<ConfirmationSender>();
         services.TryAddSingleton<ConfirmationBatcher>();
         services.TryAddSingleton<PartnerTokenAuthenticator>();
         return services;

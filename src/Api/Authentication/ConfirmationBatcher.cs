@@ -10,14 +10,14 @@ namespace JustGold.Api.Authentication;
 /// idle it adds nothing: a lone confirmation leaves at once. Only partners whose tokens
 /// passed every check get here, so unknown issuers never grow it.
 /// </summary>
-internal sealed class ConfirmationBatcher(IGrainFactory grains)
+internal sealed class ConfirmationBatcher(IGrainFactory grains, ConfirmationSender sender)
 {
     private readonly ConcurrentDictionary<string, PartnerQueue> _queues = new(StringComparer.Ordinal);
 
     public Task<ConfirmationVerdict> ConfirmAsync(string partnerId, TokenConfirmation confirmation)
     {
         // The queue keeps the grain reference: resolving one per request costs reflection.
-        var queue = _queues.GetOrAdd(partnerId, static (id, factory) => new PartnerQueue(factory.GetGrain<IPartnerGrain>(id)), grains);
+        var queue = _queues.GetOrAdd(partnerId, static (id, factory) => new PartnerQueue(id, factory.GetGrain<IPartnerGrain>(id)), grains);
         var waiter = new Waiter(confirmation, new TaskCompletionSource<ConfirmationVerdict>(TaskCreationOptions.RunContinuationsAsynchronously));
         bool start;
         lock (queue)
@@ -29,13 +29,13 @@ internal sealed class ConfirmationBatcher(IGrainFactory grains)
 
         if (start)
         {
-            _ = PumpAsync(queue);
+            _ = PumpAsync(queue, sender);
         }
 
         return waiter.Completion.Task;
     }
 
-    private static async Task PumpAsync(PartnerQueue queue)
+    private static async Task PumpAsync(PartnerQueue queue, ConfirmationSender sender)
     {
         var grain = queue.Grain;
         while (true)
@@ -55,17 +55,10 @@ internal sealed class ConfirmationBatcher(IGrainFactory grains)
 
             try
             {
-                if (batch.Count == 1)
+                var verdicts = await sender.SendAsync(queue.PartnerId, grain, [.. batch.Select(w => w.Confirmation)]);
+                for (var i = 0; i < batch.Count; i++)
                 {
-                    batch[0].Completion.TrySetResult(await grain.ConfirmAsync(batch[0].Confirmation));
-                }
-                else
-                {
-                    var verdicts = await grain.ConfirmBatchAsync([.. batch.Select(w => w.Confirmation)]);
-                    for (var i = 0; i < batch.Count; i++)
-                    {
-                        batch[i].Completion.TrySetResult(verdicts[i]);
-                    }
+                    batch[i].Completion.TrySetResult(verdicts[i]);
                 }
             }
             catch (Exception ex)
@@ -79,8 +72,10 @@ internal sealed class ConfirmationBatcher(IGrainFactory grains)
         }
     }
 
-    private sealed class PartnerQueue(IPartnerGrain grain)
+    private sealed class PartnerQueue(string partnerId, IPartnerGrain grain)
     {
+        public string PartnerId { get; } = partnerId;
+
         public IPartnerGrain Grain { get; } = grain;
 
         public List<Waiter> Waiting { get; set; } = [];

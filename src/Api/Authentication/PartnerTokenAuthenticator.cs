@@ -66,6 +66,7 @@ internal sealed class PartnerTokenAuthenticator(
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             AuthenticationLog.ClusterError(logger, ex, token.Issuer);
+            metrics.Unavailable(UnavailableCause.Of(ex));
             return AuthenticationResult.Fail(TokenFailure.ServiceUnavailable, FailureMessages.Unavailable, token);
         }
     }
@@ -116,6 +117,10 @@ internal sealed class PartnerTokenAuthenticator(
         if (verdict is ConfirmationVerdict.PartnerNotActive or ConfirmationVerdict.KeyNotActive)
         {
             keyCache.Forget(token.Issuer);
+        }
+        else if (verdict == ConfirmationVerdict.StorageUnavailable)
+        {
+            metrics.Unavailable(UnavailableCause.Storage);
         }
 
         return verdict switch

@@ -15,14 +15,18 @@ internal static class ApiHosting
 {
     public static WebApplicationBuilder AddPartnerAuthApi(this WebApplicationBuilder builder)
     {
-        var cluster = builder.Configuration.GetSection(ClusterSettings.SectionName).Get<ClusterSettings>() ?? new ClusterSettings();
+        // Checked before anything is built: a bad Cluster value stops start-up naming its key.
+        var cluster = ClusterSettingsReader.Read(builder.Configuration);
         if (cluster.Mode == ApiMode.Embedded)
         {
-            builder.UseOrleans(silo => silo.AddPartnerAuthSilo(builder.Configuration));
+            builder.UseOrleans(silo => silo.AddPartnerAuthSilo(builder.Configuration, cluster));
         }
         else
         {
-            builder.UseOrleansClient(client => client.AddPartnerAuthClient(builder.Configuration));
+            builder.UseOrleansClient(client => client.AddPartnerAuthClient(builder.Configuration, cluster));
+
+            // Calls waiting on a gateway connection that dropped are cut short (ConfirmationSender).
+            builder.Services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<GatewayLossSignal>());
 
             // The client keeps retrying until a silo answers; meanwhile the web server must already
             // serve (/healthz, and 503 on the rest), so hosted services start side by side.

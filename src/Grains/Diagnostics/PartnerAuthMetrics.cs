@@ -16,6 +16,9 @@ public sealed class PartnerAuthMetrics : IDisposable
     private readonly Counter<long> _rechecks;
     private readonly Counter<long> _replayRecordsWritten;
     private readonly Histogram<int> _replayBatchSize;
+    private readonly Counter<long> _confirmationsRetried;
+    private readonly Counter<long> _unavailable;
+    private readonly Counter<long> _partnerGrainDeactivations;
     private long _activePartnerGrains;
 
     public PartnerAuthMetrics(IMeterFactory meterFactory)
@@ -30,6 +33,12 @@ public sealed class PartnerAuthMetrics : IDisposable
         _replayRecordsWritten = _meter.CreateCounter<long>("partner_auth.replay_records.written", description: "Accepted jti records made durable.");
         _replayBatchSize = _meter.CreateHistogram<int>("partner_auth.replay_records.batch_size", description: "Records per group commit.",
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024] });
+        _confirmationsRetried = _meter.CreateCounter<long>("partner_auth.confirmations.retried",
+            description: "Confirmation batches sent again after Orleans rejected them before any grain code ran, by rejection.");
+        _unavailable = _meter.CreateCounter<long>("partner_auth.unavailable",
+            description: "Requests answered 503 service_unavailable, by cause (timeout, silo_unavailable, rejected, storage, other).");
+        _partnerGrainDeactivations = _meter.CreateCounter<long>("partner_auth.partner_grains.deactivated",
+            description: "Partner grains deactivated on this silo, by reason (ShuttingDown and Migrating are activations that move).");
         _meter.CreateObservableGauge("partner_auth.partner_grains.active", () => Interlocked.Read(ref _activePartnerGrains),
             description: "Partner grains active on this silo.");
     }
@@ -49,9 +58,18 @@ public sealed class PartnerAuthMetrics : IDisposable
         _replayBatchSize.Record(count);
     }
 
+    public void ConfirmationRetried(string rejection) =>
+        _confirmationsRetried.Add(1, new KeyValuePair<string, object?>("rejection", rejection));
+
+    public void Unavailable(string cause) => _unavailable.Add(1, new KeyValuePair<string, object?>("cause", cause));
+
     public void PartnerGrainActivated() => Interlocked.Increment(ref _activePartnerGrains);
 
-    public void PartnerGrainDeactivated() => Interlocked.Decrement(ref _activePartnerGrains);
+    public void PartnerGrainDeactivated(string reason)
+    {
+        Interlocked.Decrement(ref _activePartnerGrains);
+        _partnerGrainDeactivations.Add(1, new KeyValuePair<string, object?>("reason", reason));
+    }
 
     public void Dispose() => _meter.Dispose();
 }

@@ -1,6 +1,9 @@
 namespace JustGold.Grains.Hosting;
 
-/// <summary>How silos and API nodes find each other (configuration section <c>Cluster</c>).</summary>
+/// <summary>
+/// How silos and API nodes find each other (configuration section <c>Cluster</c>). Read once,
+/// at start-up, through <see cref="ClusterSettingsReader"/>, which refuses bad values by key.
+/// </summary>
 public sealed class ClusterSettings
 {
     public const string SectionName = "Cluster";
@@ -27,22 +30,18 @@ public sealed class ClusterSettings
 
     /// <summary>
     /// How long a grain call may wait for its answer before it fails (and the API answers 503).
-    /// Bounded so that callers fail fast, closed, while a silo or storage is out of reach.
+    /// The backstop: it bounds calls lost without a dropped connection (a silo that hangs or a
+    /// network that silently drops packets), until membership declares the silo dead.
     /// </summary>
     public int ResponseTimeoutSeconds { get; set; } = 10;
 
+    /// <summary>
+    /// API nodes in <c>Client</c> mode: how long a token's confirmation that was out when a
+    /// gateway connection dropped may still wait before the API answers 503. A killed silo's
+    /// connections drop at once, so this bounds what its partners wait.
+    /// </summary>
+    public int GatewayLossGraceMilliseconds { get; set; } = 500;
+
     /// <summary>API only: how often the client re-reads the gateway list (silos that joined or left).</summary>
     public int GatewayListRefreshSeconds { get; set; } = 5;
-}
-
-public enum ApiMode
-{
-    Embedded,
-    Client,
-}
-
-public enum MembershipProvider
-{
-    Localhost,
-    Postgres,
 }

@@ -18,26 +18,28 @@ namespace JustGold.Grains.Hosting;
 public static class PartnerAuthHosting
 {
     /// <summary>Makes this host a silo: clustering, grains' storage, group commit and housekeeping.</summary>
-    public static ISiloBuilder AddPartnerAuthSilo(this ISiloBuilder silo, IConfiguration configuration)
+    public static ISiloBuilder AddPartnerAuthSilo(this ISiloBuilder silo, IConfiguration configuration, ClusterSettings? cluster = null)
     {
-        var cluster = ReadClusterSettings(silo.Services, configuration);
+        cluster = UseClusterSettings(silo.Services, configuration, cluster);
         if (cluster.Membership == MembershipProvider.Postgres)
         {
             silo.UseAdoNetClustering(o =>
             {
                 o.Invariant = "Npgsql";
-                o.ConnectionString = MembershipConnectionString(configuration, cluster);
+                o.ConnectionString = ClusterSettingsReader.MembershipConnectionString(configuration, cluster);
             });
             silo.ConfigureEndpoints(IPAddress.Parse(cluster.AdvertisedAddress), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: false);
+            silo.AddPartnerRebalancing(configuration);
         }
         else
         {
             silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
         }
 
-        // Silo-to-silo calls fail fast too; failure detection can be tuned under Cluster:Liveness.
+        // Silo-to-silo calls fail fast too. Failure detection: LAN defaults, then Cluster:Liveness on top.
         silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(cluster.ResponseTimeoutSeconds));
-        silo.Configure<ClusterMembershipOptions>(configuration.GetSection($"{ClusterSettings.SectionName}:Liveness"));
+        silo.Configure<ClusterMembershipOptions>(LanLiveness.Apply);
+        silo.Configure<ClusterMembershipOptions>(configuration.GetSection(ClusterSettingsReader.LivenessSection));
         return silo.AddPartnerAuthGrainServices(configuration);
     }
 
@@ -51,15 +53,15 @@ public static class PartnerAuthHosting
     }
 
     /// <summary>Makes this host a client of silos elsewhere.</summary>
-    public static IClientBuilder AddPartnerAuthClient(this IClientBuilder client, IConfiguration configuration)
+    public static IClientBuilder AddPartnerAuthClient(this IClientBuilder client, IConfiguration configuration, ClusterSettings? cluster = null)
     {
-        var cluster = ReadClusterSettings(client.Services, configuration);
+        cluster = UseClusterSettings(client.Services, configuration, cluster);
         if (cluster.Membership == MembershipProvider.Postgres)
         {
             client.UseAdoNetClustering(o =>
             {
                 o.Invariant = "Npgsql";
-                o.ConnectionString = MembershipConnectionString(configuration, cluster);
+                o.ConnectionString = ClusterSettingsReader.MembershipConnectionString(configuration, cluster);
             });
         }
         else
@@ -102,7 +104,7 @@ public static class PartnerAuthHosting
         services.TryAddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString!));
         services.TryAddSingleton<IReplayStore>(sp => CreateReplayStore(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp));
         services.TryAddSingleton<ReplayRecordWriter>();
-        services.AddHostedService(sp => sp.GetRequiredService<ReplayRecordWriter>());
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ReplayWriterLifecycle>();
         services.AddHostedService<ReplayRecordJanitor>();
         return services;
     }
@@ -137,10 +139,11 @@ public static class PartnerAuthHosting
         return new JournalReplayStore(directory, options.ReplaySegmentSeconds, services.GetRequiredService<TimeProvider>());
     }
 
-    /// <summary>Reads the Cluster section and gives this host the cluster's identity.</summary>
-    private static ClusterSettings ReadClusterSettings(IServiceCollection services, IConfiguration configuration)
+    /// <summary>The checked Cluster section (read here unless the caller already has it), shared as options, and this host's cluster identity.</summary>
+    private static ClusterSettings UseClusterSettings(IServiceCollection services, IConfiguration configuration, ClusterSettings? cluster)
     {
-        var cluster = configuration.GetSection(ClusterSettings.SectionName).Get<ClusterSettings>() ?? new ClusterSettings();
+        cluster ??= ClusterSettingsReader.Read(configuration);
+        services.TryAddSingleton(Options.Create(cluster));
         services.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = cluster.ClusterId;
@@ -148,9 +151,4 @@ public static class PartnerAuthHosting
         });
         return cluster;
     }
-
-    private static string MembershipConnectionString(IConfiguration configuration, ClusterSettings cluster) =>
-        cluster.ConnectionString
-        ?? configuration[$"{StorageOptions.SectionName}:{nameof(StorageOptions.ConnectionString)}"]
-        ?? throw new InvalidOperationException("Cluster:ConnectionString (or Storage:ConnectionString) is required for Postgres membership.");
 }

@@ -51,7 +51,7 @@ public sealed partial class PartnerGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        metrics.PartnerGrainDeactivated();
+        metrics.PartnerGrainDeactivated(reason.ReasonCode.ToString());
         return Task.CompletedTask;
     }
 

@@ -215,6 +215,44 @@ public sealed class ClusterHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>Active partner grains on silos 0..count-1, from their /metrics (0 for a silo that does not answer).</summary>
+    public async Task<double[]> PartnerGrainsPerSiloAsync(int count)
+    {
+        var grains = new double[count];
+        for (var i = 0; i < count; i++)
+        {
+            try
+            {
+                grains[i] = TestPartners.Sample(await Http.GetStringAsync(new Uri(SiloUri(i), "/metrics")), "partner_auth_partner_grains_active");
+            }
+            catch (HttpRequestException)
+            {
+                grains[i] = 0;
+            }
+        }
+
+        return grains;
+    }
+
+    /// <summary>The lines of API node <paramref name="api"/>'s /metrics that start with <paramref name="name"/>.</summary>
+    public Task<string> MetricAsync(int api, string name) => MetricLinesAsync(ApiClient(api).BaseUri, name);
+
+    /// <summary>The lines of silo <paramref name="silo"/>'s /metrics that start with <paramref name="name"/>.</summary>
+    public Task<string> SiloMetricAsync(int silo, string name) => MetricLinesAsync(SiloUri(silo), name);
+
+    private async Task<string> MetricLinesAsync(Uri node, string name)
+    {
+        try
+        {
+            var text = await Http.GetStringAsync(new Uri(node, "/metrics"));
+            return string.Join(Environment.NewLine, text.Split('\n').Where(l => l.StartsWith(name, StringComparison.Ordinal)));
+        }
+        catch (HttpRequestException ex)
+        {
+            return ex.Message;
+        }
+    }
+
     /// <summary>The tails of every running or last-started node's log.</summary>
     public string Logs() => string.Join(Environment.NewLine, _silos.Values.Concat(_apis.Values).Select(n => n.Tail()));
 
@@ -314,7 +352,7 @@ public sealed class ClusterHarness : IAsyncDisposable
     }
 
     /// <summary>src/{project}/bin/{Configuration}/net10.0/JustGold.{project}.dll, built through the ProjectReferences.</summary>
-    private static string BuiltDll(string project)
+    public static string BuiltDll(string project)
     {
         var dll = Path.Combine(RepositoryRoot, "src", project, "bin", Configuration, "net10.0", $"JustGold.{project}.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build src/{project} ({Configuration}) first.", dll);

@@ -25,6 +25,8 @@ public sealed class NodeProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int ExitCode => _process.ExitCode;
+
     public static NodeProcess Start(string name, string dll, IReadOnlyDictionary<string, string> environment, string workingDirectory)
     {
         var startInfo = new ProcessStartInfo("dotnet")

@@ -19,6 +19,23 @@ public static class TestPartners
         return partners;
     }
 
+    /// <summary>
+    /// Activates each partner's grain with a first accepted token. On a loaded machine a first
+    /// activation can outlast the 1 s confirmation deadline (a fast 503), so this retries for a while.
+    /// </summary>
+    public static async Task WarmUpAsync(ClusterHarness cluster, ApiClient api, IEnumerable<PartnerSigner> partners)
+    {
+        foreach (var partner in partners)
+        {
+            await cluster.WaitUntilAsync($"{partner.PartnerId} served", TimeSpan.FromSeconds(30), async () =>
+            {
+                var (status, error) = await api.PingAsync(partner.CreateToken());
+                Assert.True((status, error) is (HttpStatusCode.OK, null) or (HttpStatusCode.ServiceUnavailable, "service_unavailable"), $"{(int)status} {error}");
+                return status == HttpStatusCode.OK;
+            });
+        }
+    }
+
     /// <summary>Sum of a Prometheus sample over every series with that name (0 when absent).</summary>
     public static double Sample(string metrics, string name) =>
         metrics.Split('\n')

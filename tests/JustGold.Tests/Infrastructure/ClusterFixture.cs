@@ -39,7 +39,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         var metrics = new PartnerAuthMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         Authenticator = new PartnerTokenAuthenticator(
             new PartnerKeyCache(Cluster.Client),
-            new ConfirmationBatcher(Cluster.Client),
+            new ConfirmationBatcher(Cluster.Client, new ConfirmationSender(new GatewayLossSignal(), Options.Create(new ClusterSettings()), TimeProvider.System, metrics, NullLogger<ConfirmationSender>.Instance)),
             Options.Create(new PartnerAuthOptions()),
             SharedClock,
             metrics,
