@@ -12,7 +12,7 @@
 # BENCH_OUTPUT (default docs/benchmarks.md), BENCH_SKIP_BUILD=1 (reuse the Release build),
 # BENCH_KEYS_DIR (partner key pairs, kept between runs; default ~/.cache/justgold-bench/keys),
 # BENCH_KEEP_WORK=1 (keep token sets and data directories in the work folder), BENCH_ONLY (comma-separated
-# subset of: rs256-kid rs256-nokid es256-kid es256-nokid rs256-hot rs256-kid-memory cluster startup).
+# subset of: rs256-kid rs256-nokid es256-kid es256-nokid rs256-hot rs256-kid-memory cluster startup gateways).
 #
 # Only 127.0.0.1; every loop is bounded; only the processes this script starts are stopped, by PID.
 set -euo pipefail
@@ -434,6 +434,14 @@ wanted rs256-kid-memory && scenario rs256-kid-memory RS256 true uniform product 
 wanted cluster && cluster_scenario
 wanted startup && startup_trials
 
+# Gateways (issue 11): /v1/ping vs /v1/authorize vs nginx in front, one API process, wrk; its own section.
+GATEWAYS_SECTION=""
+if wanted gateways; then
+  log "scenario gateways (scripts/gateway-bench.sh)"
+  GATEWAYS_SECTION=$("$ROOT/scripts/gateway-bench.sh" "$API_DLL" "$KEYS/ec" "$LOADTEST_DLL" "$WORK" 2> "$WORK/runs/gateways.log") \
+    || GATEWAYS_SECTION="The gateway scenario failed; see $WORK/runs/gateways.log."
+fi
+
 T_END=$(date +%s)
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 cp "$RESULTS" "$WORK/results.final.tsv"
@@ -601,10 +609,11 @@ its /metrics), the machine's 1-minute load average at the end of the run.
 EOF
   cat "$RESULTS"
   echo '```'
+  [[ -n "$GATEWAYS_SECTION" ]] && printf '\n%s\n' "$GATEWAYS_SECTION"
 } > "$OUTPUT"
 
 # Token sets and data directories are large (hundreds of MB); the logs and results stay.
 if [[ "${BENCH_KEEP_WORK:-0}" != 1 ]]; then
-  rm -rf "$TOKENS" "$WORK"/data-*
+  rm -rf "$TOKENS" "$WORK"/data-* "$WORK"/gateways.*
 fi
 log "wrote $OUTPUT (logs and results in $WORK)"
