@@ -7,7 +7,7 @@ namespace JustGold.Grains.Hosting;
 /// lives, with a capped back-off, instead of failing start-up when no silo (or no membership
 /// table) is there yet. Until it connects, grain calls fail and the API answers 503.
 /// </summary>
-public sealed partial class ClusterConnectionRetryFilter(ILogger<ClusterConnectionRetryFilter> logger) : IClientConnectionRetryFilter
+internal sealed partial class ClusterConnectionRetryFilter(ILogger<ClusterConnectionRetryFilter> logger) : IClientConnectionRetryFilter
 {
     private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(5);

@@ -11,7 +11,7 @@ namespace JustGold.Grains.Hosting;
 /// is degraded and ignores probes missed while messages still arrive, which covers the common
 /// cases. Every value can be overridden under <c>Cluster:Liveness</c>.
 /// </summary>
-public static class LanLiveness
+internal static class LanLiveness
 {
     public static void Apply(ClusterMembershipOptions options)
     {

@@ -12,7 +12,7 @@ namespace JustGold.Grains.Hosting;
 /// on the new one, where PostgreSQL's primary key is the last word on a jti.
 /// Tunable under <c>Cluster:Rebalancing</c> (Orleans <c>ActivationRebalancerOptions</c>).
 /// </summary>
-public static class PartnerRebalancing
+internal static class PartnerRebalancing
 {
     public const string Section = $"{ClusterSettings.SectionName}:Rebalancing";
 

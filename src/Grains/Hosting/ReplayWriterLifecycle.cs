@@ -9,7 +9,7 @@ namespace JustGold.Grains.Hosting;
 /// stopped first, so during a graceful shutdown grains still answering calls could not make a
 /// jti durable and refused the token with 503.
 /// </summary>
-public sealed class ReplayWriterLifecycle(ReplayRecordWriter writer) : ILifecycleParticipant<ISiloLifecycle>
+internal sealed class ReplayWriterLifecycle(ReplayRecordWriter writer) : ILifecycleParticipant<ISiloLifecycle>
 {
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(ReplayWriterLifecycle), ServiceLifecycleStage.ApplicationServices, writer.StartAsync, writer.StopAsync);

@@ -11,7 +11,7 @@ namespace JustGold.Grains.Partners;
 /// one fixed size. Two jti values sharing a digest can only make a token look replayed
 /// (refused), never make a replay look new.
 /// </summary>
-public readonly record struct JtiDigest(ulong High, ulong Low)
+internal readonly record struct JtiDigest(ulong High, ulong Low)
 {
     public const int Size = 16;
 

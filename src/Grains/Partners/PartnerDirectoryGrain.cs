@@ -6,7 +6,7 @@ namespace JustGold.Grains.Partners;
 
 /// <summary>Reads across partners straight from storage; stateless, so every silo answers locally.</summary>
 [StatelessWorker]
-public sealed class PartnerDirectoryGrain(IPartnerStore store) : Grain, IPartnerDirectoryGrain
+internal sealed class PartnerDirectoryGrain(IPartnerStore store) : Grain, IPartnerDirectoryGrain
 {
     public Task<IReadOnlyList<PartnerSummary>> ListAsync() => store.ListPartnersAsync(CancellationToken.None);
 

@@ -11,7 +11,7 @@ namespace JustGold.Grains.Partners;
 /// what this grain has said survives it. Signature checks happen elsewhere; this grain keeps
 /// the final, atomic say on whether a key is active and a jti unseen.
 /// </summary>
-public sealed partial class PartnerGrain(
+internal sealed partial class PartnerGrain(
     IPartnerStore store,
     IReplayStore replayStore,
     ReplayRecordWriter replayWriter,

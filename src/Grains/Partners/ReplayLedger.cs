@@ -8,7 +8,7 @@ namespace JustGold.Grains.Partners;
 /// keeps all 16 bytes of the digest and has the last word. Forgetting walks the buckets that are due, in order,
 /// so its work is proportional to what expires, not to what is held.
 /// </summary>
-public sealed class ReplayLedger
+internal sealed class ReplayLedger
 {
     private const int BucketSeconds = 16;
 

@@ -1,7 +1,7 @@
 namespace JustGold.Grains.Storage;
 
 /// <summary>The durable home of accepted jti values (as digests), kept until each may be forgotten.</summary>
-public interface IReplayStore
+internal interface IReplayStore
 {
     /// <summary>The jti digests of a partner that are still remembered at <paramref name="nowUnixSeconds"/>.</summary>
     Task<IReadOnlyList<ReplayRecord>> LoadAsync(string partnerId, long nowUnixSeconds, CancellationToken cancellationToken);

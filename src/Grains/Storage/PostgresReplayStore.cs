@@ -10,7 +10,7 @@ namespace JustGold.Grains.Storage;
 /// The primary key (partner, digest) is the last word when two activations of one grain
 /// (a failover) both let the same jti through: only one insert wins.
 /// </summary>
-public sealed class PostgresReplayStore(NpgsqlDataSource dataSource) : IReplayStore
+internal sealed class PostgresReplayStore(NpgsqlDataSource dataSource) : IReplayStore
 {
     /// <summary>Idempotent DDL, run with the rest of the schema.</summary>
     public const string Schema =

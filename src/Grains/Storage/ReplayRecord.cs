@@ -3,4 +3,4 @@ using JustGold.Grains.Partners;
 namespace JustGold.Grains.Storage;
 
 /// <summary>One accepted jti, by digest, kept until <see cref="ForgetAtUnixSeconds"/>.</summary>
-public readonly record struct ReplayRecord(string PartnerId, JtiDigest Jti, long ForgetAtUnixSeconds);
+internal readonly record struct ReplayRecord(string PartnerId, JtiDigest Jti, long ForgetAtUnixSeconds);

@@ -8,7 +8,7 @@ namespace JustGold.Grains.Storage;
 /// Drops stored replay records once their tokens have expired (whole journal files in the
 /// embedded store, rows on PostgreSQL), so storage holds only live jti values.
 /// </summary>
-public sealed partial class ReplayRecordJanitor(
+internal sealed partial class ReplayRecordJanitor(
     IReplayStore store,
     TimeProvider time,
     IOptions<StorageOptions> options,

@@ -13,7 +13,7 @@ namespace JustGold.Grains.Storage;
 /// is on its way to disk the next batch gathers, so batches grow with load by themselves.
 /// A record the store refuses fails only itself: a failed batch is retried in halves.
 /// </summary>
-public sealed partial class ReplayRecordWriter(
+internal sealed partial class ReplayRecordWriter(
     IReplayStore store,
     IOptions<StorageOptions> options,
     TimeProvider time,

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace JustGold.Grains.Storage;
 
 /// <summary>Applies the idempotent schema before anything else in the silo starts, when Storage:ApplySchema is on.</summary>
-public sealed partial class SchemaInitializer(IPartnerStore store, IOptions<StorageOptions> options, ILogger<SchemaInitializer> logger)
+internal sealed partial class SchemaInitializer(IPartnerStore store, IOptions<StorageOptions> options, ILogger<SchemaInitializer> logger)
     : ILifecycleParticipant<ISiloLifecycle>
 {
     public void Participate(ISiloLifecycle lifecycle) =>

@@ -3,7 +3,7 @@ using System.Reflection;
 namespace JustGold.Grains.Storage;
 
 /// <summary>SQL scripts shipped inside this assembly (Storage/Schema/*.sql).</summary>
-public static class SchemaScripts
+internal static class SchemaScripts
 {
     /// <summary>The tables and queries Orleans' ADO.NET clustering reads on PostgreSQL.</summary>
     public static string OrleansClusteringPostgres => Read("OrleansClustering.PostgreSql.sql");

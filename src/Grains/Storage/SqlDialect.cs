@@ -4,7 +4,7 @@ namespace JustGold.Grains.Storage;
 /// The little that differs between the embedded SQLite file and PostgreSQL: table DDL and
 /// connection set-up. Every query the store runs is plain SQL both understand.
 /// </summary>
-public sealed class SqlDialect
+internal sealed class SqlDialect
 {
     private SqlDialect(string name, string auditId, string replayTables, string? sessionSetup, bool serializeSchema = false)
     {

@@ -4,7 +4,7 @@ using JustGold.Grains.Contracts;
 namespace JustGold.Grains.Storage;
 
 /// <summary><see cref="IPartnerStore"/> over ADO.NET: SQLite for the embedded default, PostgreSQL for a cluster (replay records live in an <see cref="IReplayStore"/>).</summary>
-public sealed class SqlPartnerStore(DbDataSource dataSource, SqlDialect dialect, IEnumerable<string>? extraSchema = null) : IPartnerStore
+internal sealed class SqlPartnerStore(DbDataSource dataSource, SqlDialect dialect, IEnumerable<string>? extraSchema = null) : IPartnerStore
 {
     public SqlDialect Dialect => dialect;
 

@@ -7,7 +7,7 @@ namespace JustGold.Grains.Storage.Journal;
 /// folder of the data directory. Silos in one process on the same folder (the test cluster)
 /// share one journal; a second process on it fails at start (the files are locked).
 /// </summary>
-public sealed class JournalReplayStore : IReplayStore, IDisposable
+internal sealed class JournalReplayStore : IReplayStore, IDisposable
 {
     private static readonly Dictionary<string, (ReplayJournal Journal, int Users)> Open = [];
 

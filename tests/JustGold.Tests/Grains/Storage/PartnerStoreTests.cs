@@ -12,14 +12,14 @@ public sealed class PartnerStoreFixture : IAsyncLifetime
     private readonly string _directory = ApiFactory.NewDataDirectory();
     private PostgresServer? _postgres;
 
-    public SqlPartnerStore Sqlite { get; private set; } = null!;
+    internal SqlPartnerStore Sqlite { get; private set; } = null!;
 
-    public SqlPartnerStore Postgres { get; private set; } = null!;
+    internal SqlPartnerStore Postgres { get; private set; } = null!;
 
-    public SqlPartnerStore this[string provider] => provider == "sqlite" ? Sqlite : Postgres;
+    internal SqlPartnerStore this[string provider] => provider == "sqlite" ? Sqlite : Postgres;
 
     /// <summary>Replay records on the same PostgreSQL server (the embedded journal is per test: it owns a folder).</summary>
-    public PostgresReplayStore PostgresReplay { get; private set; } = null!;
+    internal PostgresReplayStore PostgresReplay { get; private set; } = null!;
 
     public string PostgresConnectionString => _postgres!.ConnectionString;
 
