@@ -35,10 +35,13 @@ public sealed class BenchKey
     }
 
     /// <summary>A token as a partner's stock library makes it (JsonWebTokenHandler), with a fresh jti.</summary>
-    public string Sign(string partnerId, string alg, bool withKid)
+    public string Sign(string partnerId, string alg, bool withKid) => SignWithKid(partnerId, alg, withKid ? Stored.Kid : null);
+
+    /// <summary>The same, naming any kid (a forger names one of the partner's).</summary>
+    public string SignWithKid(string partnerId, string alg, string? kid)
     {
         AsymmetricSecurityKey key = Algorithm is RSA rsa ? new RsaSecurityKey(rsa) : new ECDsaSecurityKey((ECDsa)Algorithm);
-        key.KeyId = withKid ? Stored.Kid : null;
+        key.KeyId = kid;
         var now = DateTime.UtcNow;
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
         {

@@ -93,12 +93,17 @@ public class VerificationBenchmarks
     };
 }
 
-/// <summary>Tokens with and without kid when the partner holds five active RSA keys and signed with the last one.</summary>
+/// <summary>
+/// Tokens with and without kid when the partner holds five active RSA keys and signed with the last one;
+/// and a forgery (signed by a key the partner never uploaded, the last key's kid when there is one), which
+/// is checked against this node's copy and, only if the grain's set differs, once more.
+/// </summary>
 public class KeySelectionBenchmarks
 {
     private const string PartnerId = "bench-five-keys";
 
     private string _header = "";
+    private string _forged = "";
     private PartnerTokenAuthenticator _authenticator = null!;
 
     [Params(true, false)]
@@ -109,6 +114,8 @@ public class KeySelectionBenchmarks
     {
         var keys = Enumerable.Range(0, 5).Select(_ => BenchKey.Create("RS256")).ToArray();
         _header = "Bearer " + keys[^1].Sign(PartnerId, "RS256", Kid);
+        _forged = "Bearer " + BenchKey.Create("RS256").SignWithKid(PartnerId, "RS256", Kid ? keys[^1].Stored.Kid : null);
+
         var keySet = new PartnerKeySet(true, PartnerStatus.Active, [.. keys.Select(k => k.Stored)]);
         _authenticator = BenchAuthenticator.Create(new Dictionary<string, PartnerKeySet> { [PartnerId] = keySet });
         var result = _authenticator.AuthenticateAsync(_header).GetAwaiter().GetResult();
@@ -120,4 +127,10 @@ public class KeySelectionBenchmarks
 
     [Benchmark]
     public Task AuthenticateRs256FiveKeys() => _authenticator.AuthenticateAsync(_header);
+
+    [Benchmark]
+    public async Task<bool> RefuseForgedRs256FiveKeys() =>
+        (await _authenticator.AuthenticateAsync(_forged)).Failure == TokenFailure.InvalidSignature
+            ? true
+            : throw new InvalidOperationException("The forged token was not refused as invalid_signature.");
 }

@@ -51,10 +51,11 @@ internal static class PrivateKeyMaterial
     }
 
     /// <summary>
-    /// RSA (PKCS#1) and EC (SEC1) private keys as the platform reads them, and the two PKCS#8 shapes for any
-    /// algorithm: PrivateKeyInfo / OneAsymmetricKey (version, algorithm, OCTET STRING key) and
-    /// EncryptedPrivateKeyInfo (algorithm, OCTET STRING). A public key (SubjectPublicKeyInfo: algorithm,
-    /// BIT STRING; or PKCS#1 RSAPublicKey: two integers) fits none of them.
+    /// An RSA private key (PKCS#1) as the platform reads it, and the shapes of private keys for any algorithm
+    /// or curve: SEC1 ECPrivateKey (version, OCTET STRING key), PKCS#8 PrivateKeyInfo / OneAsymmetricKey
+    /// (version, algorithm, OCTET STRING key) and EncryptedPrivateKeyInfo (algorithm, OCTET STRING). A public
+    /// key (SubjectPublicKeyInfo: algorithm, BIT STRING; PKCS#1 RSAPublicKey: two integers) or a certificate
+    /// fits none of them.
     /// </summary>
     private static bool IsPrivateKeyDer(ReadOnlySpan<byte> der)
     {
@@ -70,20 +71,16 @@ internal static class PrivateKeyMaterial
 
         try
         {
-            using var ec = ECDsa.Create();
-            ec.ImportECPrivateKey(der, out _);
-            return true;
-        }
-        catch (CryptographicException)
-        {
-        }
-
-        try
-        {
             var outer = new AsnReader(der.ToArray(), AsnEncodingRules.BER).ReadSequence();
             if (outer.PeekTag().HasSameClassAndValue(Asn1Tag.Integer))
             {
                 outer.ReadInteger();
+
+                // SEC1 ECPrivateKey: a version, then the private key itself, on any curve.
+                if (outer.PeekTag().HasSameClassAndValue(Asn1Tag.PrimitiveOctetString))
+                {
+                    return true;
+                }
             }
 
             outer.ReadSequence();

@@ -3,24 +3,22 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using JustGold.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace JustGold.Tests.Api.Admin;
 
 /// <summary>
 /// Issue 10, items 5 and 6, over HTTP: private key material anywhere in an upload, however labelled and in
 /// any JSON member, is refused with nothing stored, audited or logged; RSA keys that could never verify or
-/// would make every check slow are refused with a message a partner can act on. The API here logs at
-/// Debug for the product's own categories, so "nothing logged" covers the per-request lines too.
+/// would make every check slow are refused with a message a partner can act on. The API logs its own
+/// categories at Debug (<see cref="LoggedApi"/>), so "nothing logged" covers the per-request lines too.
 /// </summary>
-public sealed class KeyUploadRefusalTests : IClassFixture<KeyUploadRefusalTests.LoggingApi>
+public sealed class KeyUploadRefusalTests : IClassFixture<LoggedApi>
 {
     private static readonly RSA Rsa = RSA.Create(2048);
     private static readonly ECDsa Ec = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-    private readonly LoggingApi _api;
+    private readonly LoggedApi _api;
 
-    public KeyUploadRefusalTests(LoggingApi api) => _api = api;
+    public KeyUploadRefusalTests(LoggedApi api) => _api = api;
 
     private static string PublicPem => Rsa.ExportSubjectPublicKeyInfoPem();
 
@@ -143,39 +141,4 @@ public sealed class KeyUploadRefusalTests : IClassFixture<KeyUploadRefusalTests.
     }
 
     private static string Base64Url(string value) => value.Replace('-', '+').Replace('_', '/').PadRight(value.Length + ((4 - (value.Length % 4)) % 4), '=');
-
-    /// <summary>One API for the class, its logs captured with the product's categories at Debug.</summary>
-    public sealed class LoggingApi : IAsyncLifetime
-    {
-        private ApiFactory? _factory;
-
-        public CapturingLoggerProvider Logs { get; } = new();
-
-        public HttpClient Admin { get; private set; } = null!;
-
-        public Task InitializeAsync()
-        {
-            var settings = new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Information", ["Logging:LogLevel:JustGold"] = "Debug" };
-            _factory = new ApiFactory(ApiFactory.NewDataDirectory(), ApiFactory.AdminKey, ApiFactory.NewClock(), settings,
-                services => services.AddSingleton<ILoggerProvider>(Logs));
-            Admin = _factory.CreateAdminClient();
-            return Task.CompletedTask;
-        }
-
-        public async Task<string> CreatePartnerAsync()
-        {
-            var partner = ApiFixture.NewPartnerId();
-            await Admin.RegisterPartnerAsync(partner);
-            return partner;
-        }
-
-        public async Task DisposeAsync()
-        {
-            if (_factory is not null)
-            {
-                await _factory.DisposeAsync();
-                ApiFixture.TryDelete(_factory.DataDirectory);
-            }
-        }
-    }
 }
