@@ -1,5 +1,6 @@
 using System.Buffers;
 using JustGold.Grains.Partners;
+using Microsoft.Win32.SafeHandles;
 
 namespace JustGold.Grains.Storage.Journal;
 
@@ -17,13 +18,18 @@ internal sealed class ReplayJournal : IDisposable
     private readonly long _segmentSeconds;
     private readonly SortedDictionary<long, JournalSegment> _segments = [];
     private readonly Dictionary<long, Dictionary<long, List<LiveJti>>> _live = [];
+    private readonly SafeFileHandle _lock;
     private bool _disposed;
+
+    /// <summary>Held while the journal is open: a second process on the folder fails at start, not at its first write.</summary>
+    public const string LockFileName = "journal.lock";
 
     public ReplayJournal(string directory, int segmentSeconds, long nowUnixSeconds)
     {
         _directory = directory;
         _segmentSeconds = segmentSeconds;
         Directory.CreateDirectory(directory);
+        _lock = File.OpenHandle(Path.Combine(directory, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         foreach (var path in Directory.EnumerateFiles(directory))
         {
             if (JournalSegment.ParseEnd(Path.GetFileName(path)) is not { } end)
@@ -151,6 +157,7 @@ internal sealed class ReplayJournal : IDisposable
 
             _segments.Clear();
             _live.Clear();
+            _lock.Dispose();
         }
     }
 

@@ -31,7 +31,7 @@ public sealed class ReplayJournalTests : IDisposable
 
         Assert.Equal(
             [JournalSegment.FileName(Now + 60), JournalSegment.FileName(Now + 240)],
-            Directory.GetFiles(_directory).Select(Path.GetFileName).Order());
+            Directory.GetFiles(_directory, "replay-*.seg").Select(Path.GetFileName).Order());
         Assert.Equal(100 * 32, new FileInfo(Path.Combine(_directory, JournalSegment.FileName(Now + 60))).Length);
     }
 
@@ -110,7 +110,7 @@ public sealed class ReplayJournalTests : IDisposable
             Assert.Equal(1, await store.ForgetExpiredAsync(Now + 60, CancellationToken.None));
             Assert.Equal(
                 [JournalSegment.FileName(Now + 120), JournalSegment.FileName(Now + 420)],
-                Directory.GetFiles(_directory).Select(Path.GetFileName).Order());
+                Directory.GetFiles(_directory, "replay-*.seg").Select(Path.GetFileName).Order());
             Assert.Equal(2, (await store.LoadAsync(_partner, Now + 60, CancellationToken.None)).Count);
         }
 
@@ -118,7 +118,7 @@ public sealed class ReplayJournalTests : IDisposable
         _clock.SetUtcNow(DateTimeOffset.FromUnixTimeSeconds(Now + 130));
         using (var store = Open())
         {
-            Assert.Equal([JournalSegment.FileName(Now + 420)], Directory.GetFiles(_directory).Select(Path.GetFileName));
+            Assert.Equal([JournalSegment.FileName(Now + 420)], Directory.GetFiles(_directory, "replay-*.seg").Select(Path.GetFileName));
             Assert.Equal([JtiDigest.Of("last")], (await store.LoadAsync(_partner, Now + 130, CancellationToken.None)).Select(r => r.Jti));
             Assert.Equal((1, 32L, 1L), store.Size());
         }
@@ -138,6 +138,19 @@ public sealed class ReplayJournalTests : IDisposable
 
         using var reopened = Open();
         Assert.Equal(2, (await reopened.LoadAsync(_partner, Now, CancellationToken.None)).Count);
+    }
+
+    [Fact]
+    public void AnotherProcessCannotOpenTheFolderWhileTheJournalIsOpen()
+    {
+        var lockFile = Path.Combine(_directory, ReplayJournal.LockFileName);
+        using (Open())
+        {
+            // What a second process's journal does first; FileShare.None takes an exclusive lock.
+            Assert.ThrowsAny<IOException>(() => File.OpenHandle(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None).Dispose());
+        }
+
+        File.OpenHandle(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None).Dispose();
     }
 
     public void Dispose() => ApiFixture.TryDelete(Path.GetDirectoryName(_directory)!);
