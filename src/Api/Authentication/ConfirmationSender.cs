@@ -11,8 +11,9 @@ namespace JustGold.Api.Authentication;
 /// node's gateway connections drops may have gone through that connection and will then never
 /// be answered, so from the drop on it waits at most <c>Cluster:GatewayLossGraceMilliseconds</c>:
 /// a partner whose silo was just killed gets a 503 within about half a second, not after the
-/// cluster's response timeout, while a call that is merely slow (a cold start, a busy disk) is
-/// still answered.
+/// cluster's response timeout. A call that another silo forwarded to the one that died is lost
+/// without any connection of this node dropping; <c>Cluster:ConfirmationTimeoutMilliseconds</c>
+/// bounds those, set above what a slow but live call takes (a cold start, a busy disk).
 /// <para>
 /// A batch is sent again only when Orleans answered with a <em>rejection</em> — a message the
 /// runtime turned back before any grain code ran: the target activation was deactivating or
@@ -37,6 +38,7 @@ internal sealed partial class ConfirmationSender(
     private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(50);
 
     private readonly TimeSpan _grace = TimeSpan.FromMilliseconds(cluster.Value.GatewayLossGraceMilliseconds);
+    private readonly TimeSpan _timeout = TimeSpan.FromMilliseconds(cluster.Value.ConfirmationTimeoutMilliseconds);
 
     public async Task<ConfirmationVerdict[]> SendAsync(string partnerId, IPartnerGrain grain, TokenConfirmation[] batch)
     {
@@ -69,7 +71,7 @@ internal sealed partial class ConfirmationSender(
         var call = batch.Length == 1 ? SingleAsync(grain, batch[0]) : grain.ConfirmBatchAsync(batch);
         try
         {
-            return await call.WaitAsync(lost);
+            return await call.WaitAsync(_timeout, time, lost);
         }
         catch (OperationCanceledException) when (lost.IsCancellationRequested && !call.IsCompleted)
         {

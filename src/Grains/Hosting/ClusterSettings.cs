@@ -42,6 +42,13 @@ public sealed class ClusterSettings
     /// </summary>
     public int GatewayLossGraceMilliseconds { get; set; } = 500;
 
+    /// <summary>
+    /// API nodes: the longest a token's confirmation waits for its grain before the API answers
+    /// 503. It bounds calls lost inside the cluster (forwarded to a silo that then died), and
+    /// stays above what a slow but live call takes, so a busy cluster is not turned into 503s.
+    /// </summary>
+    public int ConfirmationTimeoutMilliseconds { get; set; } = 2000;
+
     /// <summary>API only: how often the client re-reads the gateway list (silos that joined or left).</summary>
     public int GatewayListRefreshSeconds { get; set; } = 5;
 }

@@ -97,6 +97,7 @@ public static class ClusterSettingsReader
         {
             ("ResponseTimeoutSeconds", cluster.ResponseTimeoutSeconds),
             ("GatewayLossGraceMilliseconds", cluster.GatewayLossGraceMilliseconds),
+            ("ConfirmationTimeoutMilliseconds", cluster.ConfirmationTimeoutMilliseconds),
             ("GatewayListRefreshSeconds", cluster.GatewayListRefreshSeconds),
         })
         {

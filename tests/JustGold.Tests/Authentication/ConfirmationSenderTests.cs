@@ -82,11 +82,23 @@ public sealed class ConfirmationSenderTests
         var slow = new TaskCompletionSource<ConfirmationVerdict>();
         var sending = Sender().SendAsync("p", new ScriptedGrain(() => slow.Task), One);
 
-        _clock.Advance(TimeSpan.FromSeconds(5));
+        _clock.Advance(TimeSpan.FromMilliseconds(1900));
         _gatewayLoss.NotifyGatewayCountChanged(3, 2, connectionRecovered: true);
         slow.SetResult(ConfirmationVerdict.Replayed);
 
         Assert.Equal([ConfirmationVerdict.Replayed], await sending);
+    }
+
+    [Fact]
+    public async Task A_call_lost_without_a_dropped_connection_is_given_up_after_the_confirmation_timeout()
+    {
+        var never = new TaskCompletionSource<ConfirmationVerdict>();
+        var sending = Sender().SendAsync("p", new ScriptedGrain(() => never.Task), One);
+
+        var waited = await AdvanceUntilAsync(sending, TimeSpan.FromMilliseconds(20));
+
+        Assert.InRange(waited.TotalMilliseconds, 2000, 2100);
+        await Assert.ThrowsAsync<TimeoutException>(() => sending);
     }
 
     [Fact]
@@ -106,7 +118,7 @@ public sealed class ConfirmationSenderTests
 
     private ConfirmationSender Sender() => new(
         _gatewayLoss,
-        Options.Create(new ClusterSettings { GatewayLossGraceMilliseconds = 500 }),
+        Options.Create(new ClusterSettings { GatewayLossGraceMilliseconds = 500, ConfirmationTimeoutMilliseconds = 2000 }),
         _clock,
         new PartnerAuthMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>()),
         NullLogger<ConfirmationSender>.Instance);
