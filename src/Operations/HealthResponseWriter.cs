@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace JustGold.Operations;
@@ -13,7 +14,11 @@ internal static class HealthResponseWriter
 {
     public static Task WriteLivenessAsync(HttpContext context, HealthReport report) => WriteAsync(context, report, "alive");
 
-    public static Task WriteReadinessAsync(HttpContext context, HealthReport report) => WriteAsync(context, report, "ready");
+    public static Task WriteReadinessAsync(HttpContext context, HealthReport report)
+    {
+        context.RequestServices.GetRequiredService<ReadinessLog>().Observe(report);
+        return WriteAsync(context, report, "ready");
+    }
 
     private static async Task WriteAsync(HttpContext context, HealthReport report, string passing)
     {

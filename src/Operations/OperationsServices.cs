@@ -22,6 +22,7 @@ public static class OperationsServices
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(meters)
             .AddPrometheusExporter());
+        services.AddSingleton<ReadinessLog>();
         return services.AddHealthChecks();
     }
 
