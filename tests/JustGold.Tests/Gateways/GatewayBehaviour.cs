@@ -152,8 +152,7 @@ public abstract class GatewayBehaviour(GatewayStack stack)
         // Its own API and gateway: stopping the shared API would break the other tests.
         var api = KestrelApi.Start();
         await using var upstream = await EchoUpstream.StartAsync();
-        var gateway = await stack.StartGatewayAsync(api.Port, upstream.Port);
-        await using var process = gateway.Process;
+        await using var gateway = await stack.StartGatewayAsync(api.Port, upstream.Port);
         using var client = new HttpClient { BaseAddress = gateway.Url, Timeout = TimeSpan.FromSeconds(30) };
         var key = SharedKeys.RsaA;
         var partner = await api.CreatePartnerAsync(key);

@@ -2,16 +2,13 @@ using JustGold.Tests.Infrastructure;
 
 namespace JustGold.Tests.Gateways;
 
-/// <summary>A running gateway process: where clients reach it, and how it is stopped.</summary>
-public sealed record RunningGateway(Uri Url, IAsyncDisposable Process);
-
 /// <summary>
 /// A gateway with its shipped config in front of an echo upstream, asking the real API on each
 /// request; one per test class.
 /// </summary>
 public abstract class GatewayStack : IAsyncLifetime
 {
-    private RunningGateway? _gateway;
+    private GatewayProcess? _gateway;
 
     public KestrelApi Api { get; private set; } = null!;
 
@@ -20,7 +17,7 @@ public abstract class GatewayStack : IAsyncLifetime
     public HttpClient Client { get; private set; } = null!;
 
     /// <summary>Starts the gateway asking the API on <paramref name="authPort"/> and passing to <paramref name="upstreamPort"/>.</summary>
-    public abstract Task<RunningGateway> StartGatewayAsync(int authPort, int upstreamPort);
+    public abstract Task<GatewayProcess> StartGatewayAsync(int authPort, int upstreamPort);
 
     public async Task InitializeAsync()
     {
@@ -35,7 +32,7 @@ public abstract class GatewayStack : IAsyncLifetime
         Client?.Dispose();
         if (_gateway is not null)
         {
-            await _gateway.Process.DisposeAsync();
+            await _gateway.DisposeAsync();
         }
 
         await Upstream.DisposeAsync();
@@ -45,18 +42,10 @@ public abstract class GatewayStack : IAsyncLifetime
 
 public sealed class NginxStack : GatewayStack
 {
-    public override async Task<RunningGateway> StartGatewayAsync(int authPort, int upstreamPort)
-    {
-        var nginx = await NginxGateway.StartAsync(authPort, upstreamPort);
-        return new RunningGateway(nginx.Url, nginx);
-    }
+    public override Task<GatewayProcess> StartGatewayAsync(int authPort, int upstreamPort) => NginxGateway.StartAsync(authPort, upstreamPort);
 }
 
 public sealed class CaddyStack : GatewayStack
 {
-    public override async Task<RunningGateway> StartGatewayAsync(int authPort, int upstreamPort)
-    {
-        var caddy = await CaddyGateway.StartAsync(authPort, upstreamPort);
-        return new RunningGateway(caddy.Url, caddy);
-    }
+    public override Task<GatewayProcess> StartGatewayAsync(int authPort, int upstreamPort) => CaddyGateway.StartAsync(authPort, upstreamPort);
 }

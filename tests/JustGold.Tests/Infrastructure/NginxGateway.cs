@@ -1,37 +1,15 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Net.Sockets;
-
 namespace JustGold.Tests.Infrastructure;
 
 /// <summary>
 /// Real nginx running <c>deploy/nginx/justgold-gateway.conf</c> as shipped, with only its two
 /// upstream addresses and its listen port replaced, in its own prefix directory on 127.0.0.1.
-/// Disposing kills the master and its workers by PID.
 /// </summary>
-public sealed class NginxGateway : IAsyncDisposable
+public static class NginxGateway
 {
     public const string ShippedConfig = "deploy/nginx/justgold-gateway.conf";
 
-    private readonly Process _process;
-    private readonly string _directory;
-
-    private NginxGateway(Process process, string directory, int port)
+    public static Task<GatewayProcess> StartAsync(int authPort, int upstreamPort)
     {
-        _process = process;
-        _directory = directory;
-        Port = port;
-    }
-
-    public int Port { get; }
-
-    public Uri Url => new($"http://127.0.0.1:{Port}");
-
-    public string ErrorLog => File.Exists(Path.Combine(_directory, "error.log")) ? File.ReadAllText(Path.Combine(_directory, "error.log")) : "";
-
-    public static async Task<NginxGateway> StartAsync(int authPort, int upstreamPort)
-    {
-        var nginx = ExecutableOnPath.Find("nginx") ?? throw new InvalidOperationException("nginx is not installed (Debian: apt-get install nginx-light; .ci/run installs it).");
         var port = FreePorts.Next();
         var directory = Directory.CreateTempSubdirectory("justgold-nginx-").FullName;
         var site = File.ReadAllText(Path.Combine(RepoRoot.Path, ShippedConfig));
@@ -59,71 +37,6 @@ public sealed class NginxGateway : IAsyncDisposable
                 include {{directory}}/justgold-gateway.conf;
             }
             """);
-
-        var info = new ProcessStartInfo(nginx) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var argument in new[] { "-p", directory, "-c", Path.Combine(directory, "nginx.conf") })
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        var process = Process.Start(info)!;
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
-        var gateway = new NginxGateway(process, directory, port);
-        try
-        {
-            await WaitForPortAsync(process, port, gateway);
-        }
-        catch
-        {
-            await gateway.DisposeAsync();
-            throw;
-        }
-
-        return gateway;
-    }
-
-    public ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(10_000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-
-        _process.Dispose();
-        ApiFixture.TryDelete(_directory);
-        return ValueTask.CompletedTask;
-    }
-
-    private static async Task WaitForPortAsync(Process process, int port, NginxGateway gateway)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(15))
-        {
-            if (process.HasExited)
-            {
-                Assert.Fail($"nginx exited with code {process.ExitCode.ToString(CultureInfo.InvariantCulture)}:\n{gateway.ErrorLog}");
-            }
-
-            try
-            {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync("127.0.0.1", port);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(50);
-            }
-        }
-
-        Assert.Fail($"nginx did not listen on {port} within 15 s:\n{gateway.ErrorLog}");
+        return GatewayProcess.StartAsync("nginx", ["-p", directory, "-c", Path.Combine(directory, "nginx.conf")], directory, port);
     }
 }
