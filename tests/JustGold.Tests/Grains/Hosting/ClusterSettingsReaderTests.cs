@@ -2,7 +2,7 @@ using JustGold.Grains.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace JustGold.Tests.Hosting;
+namespace JustGold.Tests.Grains.Hosting;
 
 /// <summary>The Cluster section is checked once, at start-up, and a bad value is refused by its key.</summary>
 public sealed class ClusterSettingsReaderTests

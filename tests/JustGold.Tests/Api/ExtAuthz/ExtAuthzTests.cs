@@ -5,7 +5,7 @@ using JustGold.Tests.Infrastructure;
 using static JustGold.Api.ExtAuthz.Envoy.HeaderValueOption.Types;
 using RpcCode = Grpc.Core.StatusCode;
 
-namespace JustGold.Tests.ExtAuthz;
+namespace JustGold.Tests.Api.ExtAuthz;
 
 /// <summary>The real API on an HTTP/2-only Kestrel endpoint and the API's own client over Grpc.Net.Client; one per class.</summary>
 public sealed class ExtAuthzStack : IAsyncLifetime

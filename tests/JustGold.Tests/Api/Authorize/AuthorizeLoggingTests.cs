@@ -2,7 +2,7 @@ using JustGold.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace JustGold.Tests.Api;
+namespace JustGold.Tests.Api.Authorize;
 
 /// <summary>What /v1/authorize writes to the log.</summary>
 public sealed class AuthorizeLoggingTests

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using JustGold.Tests.Infrastructure;
 
-namespace JustGold.Tests.Api;
+namespace JustGold.Tests.Api.Authorize;
 
 /// <summary>/v1/authorize over HTTP against the real API: the gateway's answers, with /v1/ping's checks.</summary>
 [Collection(ApiCollection.Name)]

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
-namespace JustGold.Tests.Authentication;
+namespace JustGold.Tests.Api.Authentication;
 
 /// <summary>
 /// The rules of <see cref="ConfirmationSender"/>, which a real cluster only shows by chance:
