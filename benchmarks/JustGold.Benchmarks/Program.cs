@@ -3,6 +3,8 @@
 //   dotnet run -c Release --project benchmarks/JustGold.Benchmarks -- memory         replay ledger bytes per jti and prune cost
 //   dotnet run -c Release --project benchmarks/JustGold.Benchmarks -- storage [s]    replay records/s and bytes per record through the
 //                                                                                    embedded journal (PostgreSQL too with JUSTGOLD_BENCH_PG=<connection string>)
+//   dotnet run -c Release --project benchmarks/JustGold.Benchmarks -- pgcost [n] [s]  PostgreSQL and writer CPU per replay record, bytes per
+//                                                                                    live jti, expiry cost (run by scripts/pg-replay-rate.sh)
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Diagnosers;
 using BenchmarkDotNet.Jobs;
@@ -13,6 +15,11 @@ using JustGold.Benchmarks;
 if (args.Length > 0 && args[0] == "memory")
 {
     return ReplayLedgerMemory.Run(args.Skip(1).ToArray());
+}
+
+if (args.Length > 0 && args[0] == "pgcost")
+{
+    return await PostgresReplayCost.RunAsync(args.Skip(1).ToArray());
 }
 
 if (args.Length > 0 && args[0] == "storage")

@@ -41,11 +41,11 @@ public static class ReplayStorageRate
                 await new SqlPartnerStore(postgres, SqlDialect.Postgres).EnsureSchemaAsync(CancellationToken.None);
                 await MeasureAsync("PostgreSQL", new PostgresReplayStore(postgres), seconds);
                 await using var size = postgres.CreateCommand(
-                    "SELECT pg_total_relation_size('jg_replay_digests'), (SELECT count(*) FROM jg_replay_digests)");
+                    "SELECT (SELECT sum(pg_total_relation_size(oid))::bigint FROM pg_class WHERE relname LIKE 'jg\\_replay\\_jti%' AND relkind = 'r'), (SELECT count(*) FROM jg_replay_jti)");
                 await using var reader = await size.ExecuteReaderAsync();
                 await reader.ReadAsync();
                 var (bytes, rows) = (reader.GetInt64(0), reader.GetInt64(1));
-                Console.WriteLine($"PostgreSQL on disk: {rows:N0} rows, {bytes:N0} bytes (table + indexes), {(double)bytes / rows:F1} bytes per row");
+                Console.WriteLine($"PostgreSQL on disk: {rows:N0} rows, {bytes:N0} bytes (all partitions, heap + indexes), {(double)bytes / rows:F1} bytes per row");
                 Console.WriteLine($"RESULT storage=PostgreSQL bytes_per_record={(double)bytes / rows:F1}");
             }
         }

@@ -132,7 +132,13 @@ public static class PartnerAuthHosting
     {
         if (options.Provider == StorageProvider.Postgres)
         {
-            return new PostgresReplayStore(services.GetRequiredService<NpgsqlDataSource>());
+            // Partitions exist as far ahead as a token's forget-at can be: exp may be a lifetime
+            // past an iat up to one skew ahead, and forget-at adds the skew once more.
+            var auth = services.GetRequiredService<IOptions<PartnerAuthOptions>>().Value;
+            return new PostgresReplayStore(
+                services.GetRequiredService<NpgsqlDataSource>(),
+                options.ReplaySegmentSeconds,
+                auth.MaxTokenLifetimeSeconds + 2 * auth.ClockSkewSeconds);
         }
 
         var directory = Path.Combine(Path.GetFullPath(options.DataDirectory), "replay");

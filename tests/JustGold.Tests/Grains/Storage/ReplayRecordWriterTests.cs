@@ -51,7 +51,7 @@ public sealed class ReplayRecordWriterTests(PartnerStoreFixture stores)
               IF NEW.jti = '{jti.ToGuid()}'::uuid THEN RAISE EXCEPTION 'refused for the test'; END IF;
               RETURN NEW;
             END $$ LANGUAGE plpgsql;
-            CREATE OR REPLACE TRIGGER jg_test_refuse BEFORE INSERT ON jg_replay_digests FOR EACH ROW EXECUTE FUNCTION jg_test_refuse();
+            CREATE OR REPLACE TRIGGER jg_test_refuse BEFORE INSERT ON jg_replay_jti FOR EACH ROW EXECUTE FUNCTION jg_test_refuse();
             """;
         await command.ExecuteNonQueryAsync();
     }

@@ -87,12 +87,13 @@ public sealed class ReplayStoreContractTests(PartnerStoreFixture stores) : IDisp
     [Fact]
     public async Task Postgres_ReportsAJtiAlreadyLiveFromAnotherBatch()
     {
-        // What stops two activations of one grain (a failover) from both accepting a jti.
+        // What stops two activations of one grain (a failover) from both accepting a token: the same
+        // token has the same exp, so the same forget-at (docs/capacity.md on a jti reused by another token).
         var store = stores.PostgresReplay;
         var partner = ApiFixture.NewPartnerId();
         await store.AppendAsync([Record(partner, "j\u0000", Now + 10)], Now, CancellationToken.None);
 
-        var whileLive = await store.AppendAsync([Record(partner, "j\u0000", Now + 500), Record(partner, "k", Now + 500)], Now + 9, CancellationToken.None);
+        var whileLive = await store.AppendAsync([Record(partner, "j\u0000", Now + 10), Record(partner, "k", Now + 500)], Now + 9, CancellationToken.None);
         var afterExpiry = await store.AppendAsync([Record(partner, "j\u0000", Now + 500)], Now + 10, CancellationToken.None);
 
         Assert.Equal([false, true], whileLive);
