@@ -44,7 +44,7 @@ public static class PostgresReplayCost
         Row(label, "fill, 64 per commit", fill, pg, client, 0);
 
         // 2. Steady writing at two batch sizes, on top of the filled window.
-        foreach (var batch in new[] { 16, 256 })
+        foreach (var batch in new[] { 1, 16, 256 })
         {
             var watch = Stopwatch.StartNew();
             var (p, c, n) = await MeasureAsync(postmaster, async () =>
