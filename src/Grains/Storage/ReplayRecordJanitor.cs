@@ -6,7 +6,8 @@ namespace JustGold.Grains.Storage;
 
 /// <summary>
 /// Drops stored replay records once their tokens have expired (whole journal files in the
-/// embedded store, rows on PostgreSQL), so storage holds only live jti values.
+/// embedded store, whole partitions on PostgreSQL, which it also creates ahead), so storage holds
+/// only live jti values and never deletes row by row.
 /// </summary>
 internal sealed partial class ReplayRecordJanitor(
     IReplayStore store,

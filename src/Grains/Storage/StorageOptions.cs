@@ -27,9 +27,10 @@ public sealed class StorageOptions
     public bool DurableReplayRecords { get; set; } = true;
 
     /// <summary>
-    /// Embedded store: the span of forget-at times one journal file covers (files in
-    /// <c>replay/</c> under <see cref="DataDirectory"/>). A file is deleted whole once its span
-    /// has passed, so the files hold at most this much more than the live window.
+    /// The span of forget-at times one journal file (embedded, in <c>replay/</c> under
+    /// <see cref="DataDirectory"/>) or one partition of <c>jg_replay_jti</c> (PostgreSQL) covers.
+    /// Either is deleted whole once its span has passed, so storage holds at most this much more
+    /// than the live window. Every silo of a cluster should use the same value.
     /// </summary>
     [Range(1, 3600)]
     public int ReplaySegmentSeconds { get; set; } = 60;
