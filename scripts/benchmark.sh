@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # The benchmark command (issue 4): builds Release, then for each scenario runs the stock JwtBearer
 # baseline (tools/Baseline) and the product (src/Api, embedded) ALTERNATELY on this machine with the
-# same load tool (tools/LoadTest), and writes docs/benchmarks.md.
+# same load generator, and writes docs/benchmarks.md. Closed-loop runs are driven by wrk
+# (scripts/wrk-tokens.lua: every request its own pre-signed token), the open-loop p99 run by
+# tools/LoadTest --rate (latency from the scheduled send time, which wrk cannot do).
 #
 #   scripts/benchmark.sh                 full run (~12-15 min on 2 cores)
 #   BENCH_QUICK=1 scripts/benchmark.sh   quick run (~3-4 min): shorter runs, one round, fewer start-ups
 #
-# Knobs (environment): BENCH_SECONDS (target length of a measured run), BENCH_WARMUP (warm-up
-# requests per server process), BENCH_MAX_REQUESTS (cap per measured run), BENCH_ROUNDS (baseline/
+# Knobs (environment): BENCH_SECONDS (length of a measured run), BENCH_WARM_SECONDS (warm-up per
+# server process, long enough for tiered JIT compilation to settle), BENCH_POOL_RATE (req/s the
+# token sets are sized for: warm-up + measured seconds at this rate), BENCH_MAX_REQUESTS (cap of
+# the open-loop run), BENCH_ROUNDS (baseline/
 # product alternations per scenario), BENCH_CONNECTIONS (default 64), BENCH_STARTS (start-up trials),
 # BENCH_OUTPUT (default docs/benchmarks.md), BENCH_SKIP_BUILD=1 (reuse the Release build),
 # BENCH_KEYS_DIR (partner key pairs, kept between runs; default ~/.cache/justgold-bench/keys),
@@ -22,8 +26,8 @@ cd "$ROOT"
 
 QUICK=${BENCH_QUICK:-0}
 if [[ "$QUICK" == 1 ]]; then
-  SECONDS_PER_RUN=${BENCH_SECONDS:-2}
-  WARMUP=${BENCH_WARMUP:-1500}
+  SECONDS_PER_RUN=${BENCH_SECONDS:-3}
+  WARM_SECONDS=${BENCH_WARM_SECONDS:-10}
   MAX_REQUESTS=${BENCH_MAX_REQUESTS:-8000}
   MIN_REQUESTS=${BENCH_MIN_REQUESTS:-300}
   ROUNDS=${BENCH_ROUNDS:-1}
@@ -31,15 +35,25 @@ if [[ "$QUICK" == 1 ]]; then
   MODE="quick (BENCH_QUICK=1)"
 else
   SECONDS_PER_RUN=${BENCH_SECONDS:-8}
-  WARMUP=${BENCH_WARMUP:-4000}
-  MAX_REQUESTS=${BENCH_MAX_REQUESTS:-60000}
+  WARM_SECONDS=${BENCH_WARM_SECONDS:-15}
+  MAX_REQUESTS=${BENCH_MAX_REQUESTS:-120000}
   MIN_REQUESTS=${BENCH_MIN_REQUESTS:-800}
   ROUNDS=${BENCH_ROUNDS:-2}
   STARTS=${BENCH_STARTS:-5}
   MODE="full"
 fi
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
+POOL_RATE=${BENCH_POOL_RATE:-25000}
 PARTNERS=100
+# Lines of every token set: [0, REGISTER) register the partners (product) or nothing (baseline),
+# then WARM_LINES for the warm-up, RUN_LINES for the measured run, then the open-loop run's.
+# Each server process is fresh (the product with a fresh data directory), so rounds and the two
+# servers reuse the same lines and the product still sees every token for the first time.
+REGISTER=200
+WARM_LINES=$((POOL_RATE * WARM_SECONDS))
+RUN_LINES=$((POOL_RATE * SECONDS_PER_RUN))
+RATE_LINES=$((POOL_RATE * SECONDS_PER_RUN * 7 / 10))
+WRK_LUA=$ROOT/scripts/wrk-tokens.lua
 OUTPUT=${BENCH_OUTPUT:-$ROOT/docs/benchmarks.md}
 ADMIN_KEY="bench-$RANDOM$RANDOM"
 TTL=3000 # token lifetime: saved tokens must outlive the whole run (the product allows up to 3600 s)
@@ -222,55 +236,87 @@ measure() {
   LAST_RPS=$rps
 }
 
-warmup() { # <label> <kind> <tokens file> <alg> <kid> <dist> <register> <requests>; sets WARM_RPS
-  local label=$1 kind=$2 file=$3 alg=$4 kid=$5 dist=$6 register=$7 requests=$8 keys=$KEYS/rsa rc=0
+register() { # <label> <tokens file> <alg> <kid> <dist>: the product learns the partners and keys (admin API)
+  local label=$1 file=$2 alg=$3 kid=$4 dist=$5 keys=$KEYS/rsa rc=0
   [[ "$alg" == ES256 ]] && keys=$KEYS/ec
-  local json="$WORK/runs/$label.$kind.warm.json"
-  local args=(--url "$SERVER_URL" --keys-dir "$keys" --alg "$alg" --kid "$kid" --distribution "$dist"
-    --tokens-file "$file" --skip 0 --requests "$requests" --expect-replay false --json "$json")
-  if [[ "$register" == true ]]; then
-    args+=(--register true --admin-key "$ADMIN_KEY")
-  else
-    args+=(--register false)
-  fi
-  loadtest "${args[@]}" > "$WORK/runs/$label.$kind.warm.out" 2>&1 || rc=$?
-  WARM_RPS=$(jq -r '.requestsPerSecond // 0' "$json" 2>/dev/null || echo 0)
-  [[ $rc -ne 0 ]] && log "  $label $kind warm-up exit $rc (see $WORK/runs/$label.$kind.warm.out)"
+  loadtest --url "$SERVER_URL" --register true --admin-key "$ADMIN_KEY" --keys-dir "$keys" --alg "$alg" --kid "$kid" \
+    --distribution "$dist" --tokens-file "$file" --skip 0 --requests "$REGISTER" --expect-replay false \
+    > "$WORK/runs/$label.register.out" 2>&1 || rc=$?
+  [[ $rc -ne 0 ]] && log "  $label: registering the partners failed (exit $rc, see $WORK/runs/$label.register.out)"
   return 0
 }
 
-measured_count() { # from the warm-up rate: about SECONDS_PER_RUN seconds of requests, bounded
-  awk -v r="$WARM_RPS" -v s="$SECONDS_PER_RUN" -v min="$MIN_REQUESTS" -v max="$MAX_REQUESTS" 'BEGIN {
-    n = int(r * 1.2 * s); if (n < min) n = min; if (n > max) n = max; print n }'
+# wrk_run <label> <kind> <round> <tokens file> <first line> <lines> <seconds> <record: true|false>
+# A closed-loop wrk run of <seconds> over its own lines of the token file. Recorded runs append a
+# row to RESULTS: CPU ticks of SERVER_PID before/after, then (product) 20 tokens of the run are
+# sent again, each of which must be refused as replayed_token.
+wrk_run() {
+  local label=$1 kind=$2 round=$3 file=$4 first=$5 lines=$6 seconds=$7 record=$8
+  local out="$WORK/runs/$label.$kind.r$round.measured"
+  [[ "$record" == false ]] && out="$WORK/runs/$label.$kind.r$round.warm"
+  local before after line rc=0 commits_before records_before commits_after records_after
+  read -r commits_before records_before <<< "$(commit_counters)"
+  # shellcheck disable=SC2086 # SERVER_PID may list several processes (the cluster)
+  before=$(cpu_ticks $SERVER_PID)
+  wrk -t2 -c"$CONNECTIONS" -d"${seconds}s" --timeout 30s -s "$WRK_LUA" "$SERVER_URL/v1/ping" -- "$file" "$first" "$lines" 2 \
+    > "$out.out" 2>&1 || rc=$?
+  # shellcheck disable=SC2086
+  after=$(cpu_ticks $SERVER_PID)
+  read -r commits_after records_after <<< "$(commit_counters)"
+  [[ "$record" == true ]] || return 0
+  line=$(grep '^RESULT' "$out.out" || echo "RESULT 0 0 0 0 0")
+  local requests rps p50 p99 bad replaybad=0 cpu_us
+  read -r _ requests rps p50 p99 bad <<< "$line"
+  if [[ "$kind" != baseline ]]; then
+    replaybad=$(replay_check "$file" "$first")
+  fi
+  cpu_us=$(awk -v t=$((after - before)) -v n="$requests" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", (n > 0 ? t * 1e6 / hz / n : 0) }')
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+    "$label" "$kind" "$round" "$requests" "$rps" "$cpu_us" "$p50" "$p99" "$rc" "$((bad + replaybad))" "" \
+    "$((commits_after - commits_before))" "$((records_after - records_before))" "$(cut -d' ' -f1 /proc/loadavg)" >> "$RESULTS"
+  log "  $label $kind round $round: $requests req, $rps req/s, ${cpu_us} µs CPU/req, p99 $p99 ms, non-200 $bad, replay check misses $replaybad"
+  LAST_RPS=$rps
+  LAST_REQUESTS=$requests
+}
+
+replay_check() { # <tokens file> <first line>: of 20 tokens the last run surely sent, how many were NOT refused as replayed_token
+  # Lines 100-119 of thread 0's slice: wrk may take a request from the script without sending it
+  # (when it sets up a connection), so the very first lines are not sure to have been sent.
+  local file=$1 first=$2 misses=0 token body
+  while IFS= read -r token; do
+    body=$(curl -s --max-time 10 -H "Authorization: $token" "$SERVER_URL/v1/ping" -w ' %{http_code}' 2>/dev/null || true)
+    [[ "$body" == *replayed_token*' 401' ]] || misses=$((misses + 1))
+  done < <(sed -n "$((first + 101)),$((first + 120))p" "$file" | cut -f2-)
+  echo "$misses"
 }
 
 # scenario <label> <alg> <kid> <dist> <which: both|product> <extra product env...>
+# Per round: the baseline (when asked) then the product, each a fresh process: warm-up, measured
+# run, and in round 1 of rs256-kid the open-loop run at 70 % of the peak just measured.
 scenario() {
   local label=$1 alg=$2 kid=$3 dist=$4 which=$5
   shift 5
-  local file="$TOKENS/$alg-$kid-$dist.tokens" keys=$KEYS/rsa round count baseline_warmup=$WARMUP
-  # Without kid the stock handler tries every key (~10x slower): a shorter warm-up keeps the run bounded.
-  [[ "$kid" == false ]] && baseline_warmup=$((WARMUP / 5))
+  local file="$TOKENS/$alg-$kid-$dist.tokens" keys=$KEYS/rsa round
+  local measured=$((REGISTER + WARM_LINES)) after=$((REGISTER + WARM_LINES + RUN_LINES))
   [[ "$alg" == ES256 ]] && keys=$KEYS/ec
   log "scenario $label"
   for ((round = 1; round <= ROUNDS; round++)); do
     if [[ "$which" == both ]]; then
       start_baseline "$label.baseline.r$round" "$keys"
-      warmup "$label" baseline "$file" "$alg" "$kid" "$dist" false "$baseline_warmup"
-      count=$(measured_count)
-      measure "$label" baseline "$round" "$file" "$baseline_warmup" "$count" "$alg" "$kid" "$dist" false
+      wrk_run "$label" baseline "$round" "$file" "$REGISTER" "$WARM_LINES" "$WARM_SECONDS" false
+      wrk_run "$label" baseline "$round" "$file" "$measured" "$RUN_LINES" "$SECONDS_PER_RUN" true
       if [[ "$label" == rs256-kid && $round == 1 ]]; then
-        rate70 "$label" baseline "$file" "$((WARMUP + count))" "$alg" "$kid" "$dist" false
+        rate70 "$label" baseline "$file" "$after" "$alg" "$kid" "$dist" false
       fi
       stop_server
     fi
 
     start_product "$label.product.r$round" "$@"
-    warmup "$label" product "$file" "$alg" "$kid" "$dist" true "$WARMUP"
-    count=$(measured_count)
-    measure "$label" product "$round" "$file" "$WARMUP" "$count" "$alg" "$kid" "$dist" true
+    register "$label.r$round" "$file" "$alg" "$kid" "$dist"
+    wrk_run "$label" product "$round" "$file" "$REGISTER" "$WARM_LINES" "$WARM_SECONDS" false
+    wrk_run "$label" product "$round" "$file" "$measured" "$RUN_LINES" "$SECONDS_PER_RUN" true
     if [[ "$label" == rs256-kid && $round == 1 ]]; then
-      rate70 "$label" product "$file" "$((WARMUP + count))" "$alg" "$kid" "$dist" true
+      rate70 "$label" product "$file" "$after" "$alg" "$kid" "$dist" true
     fi
     stop_server
   done
@@ -280,8 +326,8 @@ rate70() { # a run at 70 % of the peak just measured on the same server process,
   local label=$1 kind=$2 file=$3 skip=$4 alg=$5 kid=$6 dist=$7 replay=$8
   local rate count
   rate=$(awk -v r="$LAST_RPS" 'BEGIN { printf "%d", r * 0.7 }')
-  count=$(awk -v r="$rate" -v s="$SECONDS_PER_RUN" -v min="$MIN_REQUESTS" -v max="$MAX_REQUESTS" 'BEGIN {
-    n = int(r * s); if (n < min) n = min; if (n > max) n = max; print n }')
+  count=$(awk -v r="$rate" -v s="$SECONDS_PER_RUN" -v min="$MIN_REQUESTS" -v max="$MAX_REQUESTS" -v lines="$RATE_LINES" 'BEGIN {
+    n = int(r * s); if (n < min) n = min; if (n > max) n = max; if (n > lines) n = lines; print n }')
   measure "$label-rate70" "$kind" 1 "$file" "$skip" "$count" "$alg" "$kid" "$dist" "$replay" --rate "$rate"
 }
 
@@ -323,8 +369,8 @@ cluster_scenario() {
   SERVER_PID=${pids# }
   SERVER_URL="http://127.0.0.1:$api_port"
   # Tokens from the far end of the RS256 set: the cluster's PostgreSQL is fresh, but keep them apart anyway.
-  warmup "$label" product "$file" RS256 true uniform true "$WARMUP"
-  count=$(measured_count)
+  register "$label" "$file" RS256 true uniform
+  wrk_run "$label" product 1 "$file" "$REGISTER" "$WARM_LINES" "$WARM_SECONDS" false
   # CPU of each part apart: the API node, each silo, and PostgreSQL (postmaster and its backends,
   # which live as long as the silos' connection pools).
   local pg_pids part before_parts=() after_parts=() names=(api1 silo1 silo2 postgres)
@@ -332,7 +378,8 @@ cluster_scenario() {
   for part in api1 silo1 silo2; do before_parts+=("$(cpu_ticks "$(cat "$state/pids/$part.pid" 2>/dev/null || echo 0)")"); done
   # shellcheck disable=SC2086 # a list of PIDs
   before_parts+=("$(cpu_ticks $pg_pids)")
-  measure "$label" product 1 "$file" "$WARMUP" "$count" RS256 true uniform true
+  wrk_run "$label" product 1 "$file" "$((REGISTER + WARM_LINES))" "$RUN_LINES" "$SECONDS_PER_RUN" true
+  count=${LAST_REQUESTS:-0}
   for part in api1 silo1 silo2; do after_parts+=("$(cpu_ticks "$(cat "$state/pids/$part.pid" 2>/dev/null || echo 0)")"); done
   pg_pids="$pg_pids $(pg_processes "$state")"
   # shellcheck disable=SC2086 # a list of PIDs; a backend that started during the run counts from 0
@@ -417,9 +464,10 @@ loadtest --register false --keys-dir "$KEYS/rsa" --alg RS256 --setup-only true >
 loadtest --register false --keys-dir "$KEYS/ec" --alg ES256 --setup-only true > "$WORK/runs/keys-ec.out" 2>&1
 
 # Token sets, signed once and sent by several runs (each product process gets disjoint lines).
-POOL=$((WARMUP + MAX_REQUESTS))
-log "signing token sets ($POOL per scenario, RS256 kid: $((POOL + MAX_REQUESTS)))"
-save_tokens RS256 true uniform $((POOL + MAX_REQUESTS)) # rs256-kid, -memory, cluster and start-up all use it
+command -v wrk > /dev/null || { log "wrk is not installed (Debian package wrk): it drives every closed-loop run"; exit 1; }
+POOL=$((REGISTER + WARM_LINES + RUN_LINES))
+log "signing token sets ($POOL per scenario, RS256 kid: $((POOL + RATE_LINES))), sized for $POOL_RATE req/s"
+save_tokens RS256 true uniform $((POOL + RATE_LINES)) # rs256-kid, -memory, cluster and start-up all use it
 wanted rs256-nokid && save_tokens RS256 false uniform "$POOL"
 wanted rs256-hot && save_tokens RS256 true hot "$POOL"
 wanted es256-kid && save_tokens ES256 true uniform "$POOL"
@@ -515,7 +563,7 @@ Reproduce with \`scripts/benchmark.sh\` (full, ~15 min on an idle machine) or \`
 
 The machine is shared with other engineers' builds and tests; a load average above ~2 before the
 run means someone else was using the cores, and every figure below is then pessimistic and noisy.
-The load tool runs on the same 2 cores as the server, so neither gets the machine to itself.
+wrk and the load tool run on the same 2 cores as the server, so neither gets the machine to itself.
 
 ## Method
 
@@ -524,24 +572,29 @@ The load tool runs on the same 2 cores as the server, so neither gets the machin
   the same public keys read from PEM files, no replay check) and \`tools/LoadTest\`.
 - $PARTNERS partners with RSA-2048 keys and $PARTNERS with EC P-256 keys, made once (\`--setup-only\`). The
   product gets them through its admin API at the start of each server process.
-- Tokens are signed once per scenario before any server runs (\`--save-tokens\`, lifetime $TTL s, random jti)
-  and sent by count (\`--tokens-file\`); runs against one product process use disjoint lines, so every
-  token the product sees is fresh. Token signing therefore never competes with the server for the cores.
-- Per scenario and round: baseline then product, each a fresh process on a free 127.0.0.1 port, a
-  warm-up run of $WARMUP requests, then one measured run of about ${SECONDS_PER_RUN} s (count from the warm-up
-  rate, at most $MAX_REQUESTS), $CONNECTIONS connections, closed loop. $ROUNDS round(s) of this alternation; the
-  table gives the median over rounds (all rounds in the "runs" column).
-- **req/s** from the load tool; **CPU µs/req** = (utime+stime of the server PID from /proc/PID/stat
-  after − before the measured run) / requests; **p99** from the load tool's histogram.
+- Tokens are signed once per scenario before any server runs (\`--save-tokens\`, lifetime $TTL s, random jti),
+  $POOL per scenario (sized for $POOL_RATE req/s), so token signing never competes with the servers for the cores.
+- Closed-loop runs: **wrk**, 2 threads, $CONNECTIONS connections, \`scripts/wrk-tokens.lua\` (every request carries its own
+  token from the set, sent once). Every server process is fresh (the product with a fresh data directory),
+  so rounds and both servers send the same lines and the product still sees each token for the first time.
+- Per scenario and round: baseline then product, each a fresh process on a free 127.0.0.1 port; the product
+  first registers the partners (admin API, $REGISTER requests); then a **${WARM_SECONDS} s warm-up** (tiered JIT
+  compilation and the GC's budgets take 10-15 s to settle under this load; a shorter warm-up measures the
+  JIT, not the server) and one **measured run of ${SECONDS_PER_RUN} s** on the next lines. $ROUNDS round(s) of this
+  alternation; the table gives the median over rounds (all rounds in the "runs" column).
+- **req/s** and **p99** from wrk (closed loop: latency from the actual send); **CPU µs/req** = (utime+stime of
+  the server PID from /proc/PID/stat after − before the measured run) / requests.
 - **Ratio** is against the baseline measured in the same run with the same algorithm and kid setting.
   Two rows are different on purpose: *one hot partner* is the product's hot-partner req/s over the
   product's own 100-partner figure (target ≥ 0.9×), and *durable replay records ON* is the product with
   durable records on over the product with them off (target: CPU ratio ≤ 1.10×, durability costs ≤ 10 %).
 - **CPU ratio** is the server CPU per request over the reference row's, the same way.
-- The product's measured runs end with a replay phase (200 accepted tokens resent; each must get
-  \`replayed_token\`); any other answer is flagged in the notes.
+- Every measured run must answer every request \`200\`; the product's runs are then checked by sending 20
+  of the run's tokens again, each of which must get \`401 replayed_token\`. Any other answer is flagged in the notes.
 - **p99 at 70 %**: right after the RS256-kid measured run, on the same process, an open-loop run at
-  0.7 × the req/s just measured (\`--rate\`, latency from the scheduled send time).
+  0.7 × the req/s just measured, driven by \`tools/LoadTest --rate\` (open loop, latency from the scheduled
+  send time, so a stall counts for every request it delays; the load tool itself is heavier than wrk and
+  shares the 2 cores).
 - **Start-up**: a data directory holding one registered partner and key is prepared once; each trial
   copies it, launches \`dotnet src/Api/bin/Release/net10.0/JustGold.Api.dll\` and polls \`/v1/ping\`
   with a valid token every ~10 ms; the figure is launch → first \`200\`.
@@ -601,7 +654,7 @@ First \`200\` from \`/v1/ping\` after launching the process: median **$STARTUP_M
 ## Raw results
 
 Tab-separated, one line per measured run: label, server, round, requests, req/s, CPU µs/req, p50 ms,
-p99 ms, load tool exit code, unexpected answers (main + replay phase), target rate (start-up rows:
+p99 ms, exit code of wrk (or of the load tool), unexpected answers (non-200 + replay-check misses), target rate (start-up rows:
 seconds to first 200), group commits and replay records written during the run (product only, from
 its /metrics), the machine's 1-minute load average at the end of the run.
 

@@ -95,41 +95,8 @@ else
   log "nginx not installed; the nginx row is skipped"
 fi
 
-# ---- wrk: each thread sends its own slice of the file, each token once --------------------------------
-cat > "$DIR/tokens.lua" <<'EOF'
-local threads = {}
-local counter = 0
-function setup(thread)
-  thread:set("id", counter); counter = counter + 1; table.insert(threads, thread)
-end
-function init(args)
-  local file, first, count, nthreads = args[1], tonumber(args[2]), tonumber(args[3]), tonumber(args[4])
-  local per = math.floor(count / nthreads)
-  local from = first + id * per
-  tokens = {}; i = 0; bad = 0
-  local n = 0
-  for line in io.lines(file) do
-    if n >= from + per then break end
-    -- A line of the load tool's --save-tokens file: "<partner index>\t<Authorization value>".
-    if n >= from then tokens[#tokens + 1] = line:match("\t(.*)$") or line end
-    n = n + 1
-  end
-end
-function request()
-  i = i + 1
-  -- Runs are timed (-d) and get about twice the tokens they can use; should a thread still run
-  -- out, it starts over and the replays show up as non-200.
-  if i > #tokens then i = 1 end
-  return wrk.format("GET", wrk.path, { ["Authorization"] = tokens[i] })
-end
-function response(status) if status ~= 200 then bad = bad + 1 end end
-function done(summary, latency, requests)
-  local b = 0
-  for _, t in ipairs(threads) do b = b + t:get("bad") end
-  io.write(string.format("RESULT %d %.1f %.2f %.2f %d\n", summary.requests,
-    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000, b))
-end
-EOF
+# ---- wrk: each thread sends its own slice of the file, each token once (scripts/wrk-tokens.lua) ------
+LUA=$ROOT/scripts/wrk-tokens.lua
 
 RESULTS="$DIR/results.tsv"
 : > "$RESULTS"
@@ -139,7 +106,7 @@ run() { # <label> <url> <count> <round> <pids to charge CPU to...>
   shift 4
   local before after line
   before=$(ticks "$@")
-  line=$(wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --timeout 30s -s "$DIR/tokens.lua" "$url" \
+  line=$(wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --timeout 30s -s "$LUA" "$url" \
     -- "$TOKENS_FILE" "$next" "$count" 2 2> "$DIR/$label.r$round.err" | tee "$DIR/$label.r$round.out" | grep '^RESULT' || true)
   after=$(ticks "$@")
   next=$((next + count))
@@ -153,7 +120,7 @@ run() { # <label> <url> <count> <round> <pids to charge CPU to...>
 
 # Tokens per run from a short probe of /v1/ping: three times what SECONDS_PER_RUN seconds need (the
 # probe runs cold, and load on a shared machine moves), capped; a run that still runs out shows non-200.
-probe=$(wrk -t2 -c"$CONNECTIONS" -d2s --timeout 30s -s "$DIR/tokens.lua" "$API_URL/v1/ping" -- "$TOKENS_FILE" "$next" "$PROBE" 2 2>/dev/null | grep '^RESULT' || echo "RESULT 0 1000 0 0 0")
+probe=$(wrk -t2 -c"$CONNECTIONS" -d2s --timeout 30s -s "$LUA" "$API_URL/v1/ping" -- "$TOKENS_FILE" "$next" "$PROBE" 2 2>/dev/null | grep '^RESULT' || echo "RESULT 0 1000 0 0 0")
 read -r _ _ probe_rps _ _ _ <<< "$probe"
 COUNT=$(awk -v r="$probe_rps" -v s="$SECONDS_PER_RUN" -v cap="$CAP" 'BEGIN { n = int(3 * r * s); if (n < 2000) n = 2000; if (n > cap) n = cap; print n - n % 2 }')
 log "signing $((ROUNDS * 3 * COUNT)) tokens"

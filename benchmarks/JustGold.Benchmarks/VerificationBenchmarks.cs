@@ -16,11 +16,12 @@ namespace JustGold.Benchmarks;
 public class VerificationBenchmarks
 {
     private const string PartnerId = "bench-partner";
+    private const string Audience = "justgold-api";
 
     private string _raw = "";
     private string _header = "";
     private ParsedToken _parsed = null!;
-    private VerificationKey _key = null!;
+    private VerificationKey[] _keys = [];
     private PartnerTokenAuthenticator _authenticator = null!;
     private AsymmetricAlgorithm _floorKey = null!;
     private byte[] _input = [];
@@ -35,9 +36,9 @@ public class VerificationBenchmarks
         var key = BenchKey.Create(Alg);
         _raw = key.Sign(PartnerId, Alg, withKid: true);
         _header = "Bearer " + _raw;
-        var reading = TokenReader.Read(_raw);
+        var reading = TokenReader.Read(_raw.AsMemory(), Audience);
         _parsed = reading.Succeeded ? reading.Value : throw new InvalidOperationException(reading.Problem);
-        _key = new VerificationKey(key.Stored);
+        _keys = [new VerificationKey(key.Stored)];
         var keySet = new PartnerKeySet(true, PartnerStatus.Active, [key.Stored]);
         _authenticator = BenchAuthenticator.Create(new Dictionary<string, PartnerKeySet> { [PartnerId] = keySet });
         var result = _authenticator.AuthenticateAsync(_header).GetAwaiter().GetResult();
@@ -54,29 +55,11 @@ public class VerificationBenchmarks
 
     /// <summary>TokenReader.Read: shape, JSON, header and claim checks; no key touched.</summary>
     [Benchmark]
-    public object? ReadToken() => TokenReader.Read(_raw).Value;
+    public object? ReadToken() => TokenReader.Read(_raw.AsMemory(), Audience).Value;
 
-    /// <summary>
-    /// The signature check as PartnerTokenAuthenticator does it (its private Verifies/FindVerifyingKey):
-    /// decode the signature, take the signing input, ask the key's CryptoProviderFactory to verify.
-    /// </summary>
+    /// <summary>The signature check as PartnerTokenAuthenticator does it: <see cref="SignatureVerifier"/> with the product's key object.</summary>
     [Benchmark]
-    public bool VerifySignature()
-    {
-        var encoded = _parsed.Jwt.EncodedToken;
-        var signature = Base64UrlEncoder.DecodeBytes(_parsed.Jwt.EncodedSignature);
-        var input = Encoding.ASCII.GetBytes(encoded, 0, encoded.LastIndexOf('.'));
-        var factory = _key.SecurityKey.CryptoProviderFactory;
-        var provider = factory.CreateForVerifying(_key.SecurityKey, _parsed.Algorithm);
-        try
-        {
-            return provider.Verify(input, signature);
-        }
-        finally
-        {
-            factory.ReleaseSignatureProvider(provider);
-        }
-    }
+    public bool VerifySignature() => SignatureVerifier.FindVerifyingKey(_parsed, _keys) is not null;
 
     /// <summary>The whole API-node path: header → form → key cache → signature → claims → (in-memory) confirm → result.</summary>
     [Benchmark]

@@ -5,7 +5,7 @@ using JustGold.Api.Hosting;
 using JustGold.Api.Ping;
 using JustGold.Operations;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(HostArguments.WithoutConfigReload(args));
 builder.AddPartnerAuthApi();
 
 var app = builder.Build();

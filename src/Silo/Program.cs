@@ -7,7 +7,7 @@ using JustGold.Silo.Operations;
 
 // A silo of the partner-auth cluster: serves any partner's grain; API nodes reach it as clients.
 // It also answers a little HTTP for the people who run it: /healthz, /readyz and /metrics.
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(HostArguments.WithoutConfigReload(args));
 if (string.IsNullOrEmpty(builder.Configuration["urls"]))
 {
     // --urls / ASPNETCORE_URLS win; otherwise loopback on Silo:HttpPort.

@@ -5,15 +5,17 @@ internal static class BearerToken
 {
     private const string Prefix = "Bearer ";
 
-    /// <summary>The token text, or null when the header is absent, of another scheme, or empty.</summary>
-    public static string? FromHeader(string? authorization)
+    /// <summary>
+    /// The token text within the header value, or empty when the header is absent, of another scheme, or empty.
+    /// A slice, not a copy: the token is most of the header, and copying it was a third of the bytes a verification allocated.
+    /// </summary>
+    public static ReadOnlyMemory<char> FromHeader(string? authorization)
     {
         if (authorization is null || !authorization.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase))
         {
-            return null;
+            return ReadOnlyMemory<char>.Empty;
         }
 
-        var token = authorization.AsSpan(Prefix.Length).Trim();
-        return token.IsEmpty ? null : token.ToString();
+        return authorization.AsMemory(Prefix.Length).Trim();
     }
 }

@@ -32,7 +32,7 @@ internal static class ClaimRules
             return AuthenticationResult.Fail(TokenFailure.InvalidToken, FailureMessages.LivesTooLong(rules.MaxTokenLifetimeSeconds), token, kid);
         }
 
-        if (!NamesAudience(token, rules.Audience))
+        if (!NamesAudience(token))
         {
             return AuthenticationResult.Fail(TokenFailure.InvalidAudience, FailureMessages.WrongAudience(rules.Audience), token, kid);
         }
@@ -48,5 +48,6 @@ internal static class ClaimRules
 
     private static bool LivesTooLong(ParsedToken token, int maxLifetime) => token.ExpiresAt - token.IssuedAt > maxLifetime;
 
-    private static bool NamesAudience(ParsedToken token, string audience) => token.Jwt.Audiences.Contains(audience, StringComparer.Ordinal);
+    /// <summary>Compared with <see cref="PartnerAuthOptions.Audience"/> while the payload was read (<see cref="TokenReader"/>).</summary>
+    private static bool NamesAudience(ParsedToken token) => token.NamesAudience;
 }

@@ -41,12 +41,12 @@ internal sealed class PartnerTokenAuthenticator(
     private async Task<AuthenticationResult> AuthenticateCoreAsync(string? authorization)
     {
         var raw = BearerToken.FromHeader(authorization);
-        if (raw is null)
+        if (raw.IsEmpty)
         {
             return AuthenticationResult.Fail(TokenFailure.MissingToken, FailureMessages.MissingToken);
         }
 
-        var reading = TokenReader.Read(raw);
+        var reading = TokenReader.Read(raw, options.Value.Audience);
         if (!reading.Succeeded)
         {
             return AuthenticationResult.Fail(TokenFailure.InvalidToken, reading.Problem);

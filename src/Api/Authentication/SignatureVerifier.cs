@@ -17,7 +17,7 @@ internal static class SignatureVerifier
     public static VerificationKey? FindVerifyingKey(ParsedToken token, IReadOnlyList<VerificationKey> keys)
     {
         // Signature bytes and signing input go to pooled buffers: two arrays per request less.
-        var encodedSignature = token.Jwt.EncodedSignature;
+        var encodedSignature = token.EncodedSignature;
         if (encodedSignature.Length == 0)
         {
             return null;
@@ -43,7 +43,7 @@ internal static class SignatureVerifier
 
                 if (input is null)
                 {
-                    var encoded = token.Jwt.EncodedToken.AsSpan(0, token.Jwt.EncodedToken.LastIndexOf('.'));
+                    var encoded = token.SigningInput;
                     input = ArrayPool<byte>.Shared.Rent(encoded.Length);
                     inputLength = Encoding.ASCII.GetBytes(encoded, input);
                 }

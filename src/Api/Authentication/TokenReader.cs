@@ -1,13 +1,13 @@
 using System.Buffers;
-using System.Text.Json;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
+using System.Buffers.Text;
 
 namespace JustGold.Api.Authentication;
 
 /// <summary>
 /// The form checks: is this a compact JWS we are willing to read, with every required
 /// claim present and of the right type? Nothing here trusts the token; no key is touched.
+/// Header and payload are decoded into pooled buffers and read in one pass each
+/// (<see cref="TokenHeader"/>, <see cref="TypedClaims"/>): only the values a verification uses become objects.
 /// </summary>
 internal static class TokenReader
 {
@@ -21,38 +21,53 @@ internal static class TokenReader
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
 
     /// <summary>Reads <paramref name="raw"/>: a token to verify, or the reason it is malformed.</summary>
-    public static Reading<ParsedToken> Read(string raw)
+    /// <param name="raw">The compact token.</param>
+    /// <param name="audience">The audience this node serves; whether <c>aud</c> names it is noted, not yet judged.</param>
+    public static Reading<ParsedToken> Read(ReadOnlyMemory<char> raw, string audience)
     {
-        var problem = CheckShape(raw);
+        var problem = CheckShape(raw.Span);
         if (problem is not null)
         {
             return Reading<ParsedToken>.Fail(problem);
         }
 
-        JsonWebToken jwt;
+        var span = raw.Span;
+        var headerEnd = span.IndexOf('.');
+        var payloadEnd = span.LastIndexOf('.');
+        var headerPart = span[..headerEnd];
+        var payloadPart = span[(headerEnd + 1)..payloadEnd];
+
+        // One pooled buffer for both parts in turn: nothing read from it outlives this method.
+        var buffer = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(Math.Max(headerPart.Length, payloadPart.Length)));
         try
         {
-            jwt = new JsonWebToken(raw);
-        }
-        catch (Exception ex) when (ex is ArgumentException or JsonException or SecurityTokenException or FormatException)
-        {
-            return Reading<ParsedToken>.Fail(FailureMessages.NotJson);
-        }
+            problem = Decode(headerPart, buffer, out var headerJson);
+            var header = problem is null ? TokenHeader.Read(headerJson) : default;
+            problem ??= header.Problem;
+            if (problem is not null)
+            {
+                return Reading<ParsedToken>.Fail(problem);
+            }
 
-        // The parser reads the first JSON value and ignores what follows it; the contract refuses anything there.
-        problem = TypedClaims.IsOneObject(Base64UrlEncoder.DecodeBytes(jwt.EncodedHeader)) ? CheckHeader(jwt) : FailureMessages.NotOneObject;
-        return problem is null ? ReadClaims(jwt) : Reading<ParsedToken>.Fail(problem);
+            problem = Decode(payloadPart, buffer, out var payloadJson);
+            var claims = problem is null ? TypedClaims.Read(payloadJson, audience) : default;
+            problem ??= claims.Problem ?? CheckRequiredClaims(claims);
+            return problem is null ? Reading<ParsedToken>.Success(new ParsedToken(raw, header, claims)) : Reading<ParsedToken>.Fail(problem);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>Three parts of unpadded base64url; the signature may be empty here and fail later as a signature.</summary>
-    private static string? CheckShape(string raw)
+    private static string? CheckShape(ReadOnlySpan<char> span)
     {
-        if (raw.Length > MaxTokenLength)
+        if (span.Length > MaxTokenLength)
         {
             return FailureMessages.TooLarge;
         }
 
-        var span = raw.AsSpan();
         var parts = 0;
         foreach (var range in span.Split('.'))
         {
@@ -77,68 +92,47 @@ internal static class TokenReader
         return parts == 3 ? null : FailureMessages.NotThreeParts;
     }
 
-    private static string? CheckHeader(JsonWebToken jwt)
+    /// <summary>The presence rules, in the order the messages were always given.</summary>
+    private static string? CheckRequiredClaims(in TypedClaims claims)
     {
-        if (!SigningAlgorithms.IsAccepted(jwt.Alg))
+        if (string.IsNullOrEmpty(claims.Issuer))
         {
-            return FailureMessages.AlgorithmRefused;
+            return FailureMessages.IssRequired;
         }
 
-        if (jwt.TryGetHeaderValue<object>("crit", out _))
+        if (!claims.HasAudience)
         {
-            return FailureMessages.CritRefused;
+            return FailureMessages.AudRequired;
         }
 
-        var typ = jwt.Typ;
-        if (!string.IsNullOrEmpty(typ)
-            && !typ.Equals("JWT", StringComparison.OrdinalIgnoreCase)
-            && !typ.Equals("at+jwt", StringComparison.OrdinalIgnoreCase))
+        if (string.IsNullOrEmpty(claims.Jti))
         {
-            return FailureMessages.TypRefused;
+            return FailureMessages.JtiRequired;
         }
 
-        return null;
+        if (claims.Jti.Length > MaxJtiLength && claims.Jti.EnumerateRunes().Count() > MaxJtiLength)
+        {
+            return FailureMessages.JtiTooLong;
+        }
+
+        if (claims.IssuedAt is null)
+        {
+            return FailureMessages.IatRequired;
+        }
+
+        return claims.ExpiresAt is null ? FailureMessages.ExpRequired : null;
     }
 
-    private static Reading<ParsedToken> ReadClaims(JsonWebToken jwt)
+    /// <summary>One part as UTF-8 JSON text in <paramref name="buffer"/>; or why it is not.</summary>
+    private static string? Decode(ReadOnlySpan<char> part, byte[] buffer, out ReadOnlySpan<byte> json)
     {
-        // Claim types as written, the type of aud, and nothing after the payload's object: see TypedClaims.
-        var typed = TypedClaims.Read(jwt.EncodedPayload);
-        if (typed.Problem is not null)
+        json = default;
+        if (!Base64Url.TryDecodeFromChars(part, buffer, out var length))
         {
-            return Reading<ParsedToken>.Fail(typed.Problem);
+            return FailureMessages.NotBase64Url;
         }
 
-        if (!jwt.TryGetPayloadValue<string>(JwtRegisteredClaimNames.Iss, out var issuer) || string.IsNullOrEmpty(issuer))
-        {
-            return Reading<ParsedToken>.Fail(FailureMessages.IssRequired);
-        }
-
-        if (!jwt.TryGetPayloadValue<object>(JwtRegisteredClaimNames.Aud, out _))
-        {
-            return Reading<ParsedToken>.Fail(FailureMessages.AudRequired);
-        }
-
-        if (!jwt.TryGetPayloadValue<string>(JwtRegisteredClaimNames.Jti, out var jti) || string.IsNullOrEmpty(jti))
-        {
-            return Reading<ParsedToken>.Fail(FailureMessages.JtiRequired);
-        }
-
-        if (jti.Length > MaxJtiLength && jti.EnumerateRunes().Count() > MaxJtiLength)
-        {
-            return Reading<ParsedToken>.Fail(FailureMessages.JtiTooLong);
-        }
-
-        if (typed.IssuedAt is not { } iat)
-        {
-            return Reading<ParsedToken>.Fail(FailureMessages.IatRequired);
-        }
-
-        if (typed.ExpiresAt is not { } exp)
-        {
-            return Reading<ParsedToken>.Fail(FailureMessages.ExpRequired);
-        }
-
-        return Reading<ParsedToken>.Success(new ParsedToken(jwt, issuer, jti, iat, exp, typed.NotBefore));
+        json = buffer.AsSpan(0, length);
+        return JoseJson.IsText(json) ? null : FailureMessages.NotJson;
     }
 }

@@ -23,10 +23,15 @@ internal sealed partial class ReplayRecordWriter(
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(
         new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
 
-    /// <summary>Completes once the record is durable: true when new, false when the jti was already stored.</summary>
+    /// <summary>
+    /// Completes once the record is durable: true when new, false when the jti was already stored.
+    /// The writer thread completes it directly: the grain that awaits it resumes on its own
+    /// activation's scheduler anyway, so a hop through the thread pool first would only add a
+    /// work item and a wake-up per token.
+    /// </summary>
     public Task<bool> AppendAsync(ReplayRecord record)
     {
-        var pending = new Pending(record, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(record, new TaskCompletionSource<bool>());
         if (!_queue.Writer.TryWrite(pending))
         {
             pending.Completion.SetException(new InvalidOperationException("The replay record writer has stopped."));
@@ -63,15 +68,20 @@ internal sealed partial class ReplayRecordWriter(
     private void RunLoop(CancellationToken stoppingToken)
     {
         var max = options.Value.MaxReplayBatch;
+        var delay = options.Value.ReplayCommitDelayMilliseconds;
+        var siblings = options.Value.ReplayCommitSiblings;
         var batch = new List<Pending>(max);
         var reader = _queue.Reader;
         try
         {
             while (reader.WaitToReadAsync(stoppingToken).AsTask().GetAwaiter().GetResult())
             {
-                while (batch.Count < max && reader.TryRead(out var pending))
+                Drain(reader, batch, max);
+                if (delay > 0 && batch.Count >= siblings && batch.Count < max)
                 {
-                    batch.Add(pending);
+                    // Others are arriving: a moment's wait lets them share this sync.
+                    Thread.Sleep(delay);
+                    Drain(reader, batch, max);
                 }
 
                 Write(batch, 0, batch.Count, Stopwatch.GetTimestamp() + Stopwatch.Frequency * SplitSeconds);
@@ -89,6 +99,14 @@ internal sealed partial class ReplayRecordWriter(
             {
                 pending.Completion.TrySetException(new OperationCanceledException("The silo is stopping."));
             }
+        }
+    }
+
+    private static void Drain(ChannelReader<Pending> reader, List<Pending> batch, int max)
+    {
+        while (batch.Count < max && reader.TryRead(out var pending))
+        {
+            batch.Add(pending);
         }
     }
 

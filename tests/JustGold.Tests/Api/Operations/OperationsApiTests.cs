@@ -26,6 +26,19 @@ public sealed class OperationsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public void TheNodeReadsItsConfigurationFilesOnceAndWatchesNothing()
+    {
+        // Options are validated at start; a host that reloads would also watch the whole content
+        // root, where the default data directory (and every replay record written) lives.
+        _ = _factory.CreateClient();
+        var root = (Microsoft.Extensions.Configuration.IConfigurationRoot)_factory.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>();
+        var files = root.Providers.OfType<Microsoft.Extensions.Configuration.FileConfigurationProvider>().ToList();
+
+        Assert.Contains(files, f => f.Source.Path == "appsettings.json");
+        Assert.All(files, f => Assert.False(f.Source.ReloadOnChange, f.Source.Path));
+    }
+
+    [Fact]
     public async Task Healthz_And_Readyz_AnswerOk()
     {
         var client = _factory.CreateClient();

@@ -1,6 +1,7 @@
 using JustGold.Grains.Diagnostics;
 using JustGold.Grains.Partners;
 using JustGold.Grains.Storage;
+using JustGold.Grains.Storage.Journal;
 using JustGold.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -23,7 +24,7 @@ public sealed class ReplayRecordWriterTests(PartnerStoreFixture stores)
         var others = Enumerable.Range(0, 30).Select(i => Record(ApiFixture.NewPartnerId(), "ok-" + i, 1_800_000_100)).ToArray();
         using var writer = new ReplayRecordWriter(
             stores.PostgresReplay,
-            Options.Create(new StorageOptions()),
+            Options.Create(new StorageOptions { ReplayCommitDelayMilliseconds = 0 }),
             new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000)),
             new PartnerAuthMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
             NullLogger<ReplayRecordWriter>.Instance);
@@ -38,6 +39,53 @@ public sealed class ReplayRecordWriterTests(PartnerStoreFixture stores)
         await writer.StopAsync(CancellationToken.None);
     }
 
+    [Fact]
+    public async Task UnderLoadTheCommitWaitsForRecordsStillArrivingAndSyncsThemTogether()
+    {
+        using var journal = new JournalReplayStore(stores.NewJournalDirectory(), 60, TimeProvider.System);
+        using var meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var batches = new List<int>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "partner_auth.replay_records.batch_size")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<int>((_, size, _, _) =>
+        {
+            lock (batches)
+            {
+                batches.Add(size);
+            }
+        });
+        listener.Start();
+        // A long delay so that the test's next lines surely land inside it; the default is 1 ms.
+        using var writer = new ReplayRecordWriter(
+            journal,
+            Options.Create(new StorageOptions { ReplayCommitDelayMilliseconds = 100, ReplayCommitSiblings = 1 }),
+            TimeProvider.System,
+            new PartnerAuthMetrics(meters.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
+            NullLogger<ReplayRecordWriter>.Instance);
+        await writer.StartAsync(CancellationToken.None);
+        var partner = ApiFixture.NewPartnerId();
+
+        // The writer wakes for "a", finds one sibling and waits; "b" and "c" arrive meanwhile.
+        var a = writer.AppendAsync(Record(partner, "a", 1_800_000_100));
+        var b = writer.AppendAsync(Record(partner, "b", 1_800_000_100));
+        await Task.Delay(20);
+        var c = writer.AppendAsync(Record(partner, "c", 1_800_000_100));
+        Assert.All(await Task.WhenAll(a, b, c), Assert.True);
+        await writer.StopAsync(CancellationToken.None);
+
+        lock (batches)
+        {
+            Assert.Equal([3], batches);
+        }
+
+        Assert.Equal(3, (await journal.LoadAsync(partner, 1_700_000_000, CancellationToken.None)).Count);
+    }
     private async Task RefuseInPostgresAsync(JtiDigest jti)
     {
         // A real refusal by the server: a trigger that raises for one digest.
