@@ -66,9 +66,9 @@ public sealed class BenchKey
 /// </summary>
 internal static class BenchAuthenticator
 {
-    public static PartnerTokenAuthenticator Create(IReadOnlyDictionary<string, PartnerKeySet> partners)
+    public static PartnerTokenAuthenticator Create(IReadOnlyDictionary<string, PartnerKeySet> partners, bool answersLater = false)
     {
-        var grains = GrainFactoryProxy.Create(partners);
+        var grains = GrainFactoryProxy.Create(partners, answersLater);
         var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
         var metrics = new PartnerAuthMetrics(meters);
         var sender = new ConfirmationSender(new GatewayLossSignal(), Microsoft.Extensions.Options.Options.Create(new ClusterSettings()), TimeProvider.System, metrics, NullLogger<ConfirmationSender>.Instance);
@@ -82,15 +82,17 @@ internal static class BenchAuthenticator
     }
 }
 
-/// <summary>An <see cref="IGrainFactory"/> that only knows <c>GetGrain&lt;IPartnerGrain&gt;(string)</c>.</summary>
+/// <summary>An <see cref="IGrainFactory"/> that only knows <c>GetGrain&lt;IPartnerGrain&gt;(string)</c> (called once per partner, not per request).</summary>
 public class GrainFactoryProxy : DispatchProxy
 {
     private IReadOnlyDictionary<string, PartnerKeySet> _partners = new Dictionary<string, PartnerKeySet>();
+    private bool _answersLater;
 
-    public static IGrainFactory Create(IReadOnlyDictionary<string, PartnerKeySet> partners)
+    public static IGrainFactory Create(IReadOnlyDictionary<string, PartnerKeySet> partners, bool answersLater)
     {
         var factory = DispatchProxy.Create<IGrainFactory, GrainFactoryProxy>();
         ((GrainFactoryProxy)(object)factory)._partners = partners;
+        ((GrainFactoryProxy)(object)factory)._answersLater = answersLater;
         return factory;
     }
 
@@ -100,32 +102,42 @@ public class GrainFactoryProxy : DispatchProxy
             && targetMethod.GetGenericArguments()[0] == typeof(IPartnerGrain)
             && args is [string partnerId, ..])
         {
-            return PartnerGrainProxy.Create(_partners.GetValueOrDefault(partnerId) ?? PartnerKeySet.Unregistered);
+            return new BenchPartnerGrain(_partners.GetValueOrDefault(partnerId) ?? PartnerKeySet.Unregistered, _answersLater);
         }
 
         throw new NotSupportedException($"The benchmark grain factory does not support {targetMethod}.");
     }
 }
 
-/// <summary>A partner grain that hands out a fixed key set and accepts every confirmation.</summary>
-public class PartnerGrainProxy : DispatchProxy
+/// <summary>
+/// A partner grain that hands out a fixed key set and accepts every confirmation. With
+/// <c>answersLater</c> a confirmation completes after a yield, on another thread, as a real grain
+/// call does, so the node's continuations, its confirmation timeout and its state machines are
+/// counted; the yield's own box is measured apart (<see cref="VerificationBenchmarks.StandInConfirm"/>).
+/// </summary>
+public sealed class BenchPartnerGrain(PartnerKeySet keySet, bool answersLater) : IPartnerGrain
 {
     private static readonly Task<ConfirmationVerdict> Accepted = Task.FromResult(ConfirmationVerdict.Accepted);
-    private Task<PartnerKeySet> _keySet = Task.FromResult(PartnerKeySet.Unregistered);
+    private readonly Task<PartnerKeySet> _keySet = Task.FromResult(keySet);
 
-    public static IPartnerGrain Create(PartnerKeySet keySet)
+    public Task<PartnerKeySet> GetKeySetAsync() => _keySet;
+
+    public Task<ConfirmationVerdict> ConfirmAsync(TokenConfirmation confirmation) => answersLater ? LaterAsync() : Accepted;
+
+    public Task<ConfirmationVerdict[]> ConfirmBatchAsync(TokenConfirmation[] confirmations) =>
+        Task.FromResult(Enumerable.Repeat(ConfirmationVerdict.Accepted, confirmations.Length).ToArray());
+
+    public Task<PartnerUpsertResult> UpsertAsync(PartnerUpdate update) => throw new NotSupportedException();
+
+    public Task<PartnerDetails?> GetAsync() => throw new NotSupportedException();
+
+    public Task<KeyChangeResult> AddKeyAsync(PartnerKey key, string actor) => throw new NotSupportedException();
+
+    public Task<KeyChangeResult> RevokeKeyAsync(string kid, string actor) => throw new NotSupportedException();
+
+    private static async Task<ConfirmationVerdict> LaterAsync()
     {
-        var grain = DispatchProxy.Create<IPartnerGrain, PartnerGrainProxy>();
-        ((PartnerGrainProxy)(object)grain)._keySet = Task.FromResult(keySet);
-        return grain;
+        await Task.Yield();
+        return ConfirmationVerdict.Accepted;
     }
-
-    protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) => targetMethod?.Name switch
-    {
-        nameof(IPartnerGrain.GetKeySetAsync) => _keySet,
-        nameof(IPartnerGrain.ConfirmAsync) => Accepted,
-        nameof(IPartnerGrain.ConfirmBatchAsync) when args is [TokenConfirmation[] batch] =>
-            Task.FromResult(Enumerable.Repeat(ConfirmationVerdict.Accepted, batch.Length).ToArray()),
-        _ => throw new NotSupportedException($"The benchmark partner grain does not support {targetMethod}."),
-    };
 }

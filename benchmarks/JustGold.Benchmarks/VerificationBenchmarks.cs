@@ -11,7 +11,7 @@ namespace JustGold.Benchmarks;
 /// <summary>
 /// The verification path on the API node, per algorithm: form checks alone, the signature check
 /// alone (the product's key objects and provider calls), the whole authenticator (key cache, signature,
-/// claims, an in-memory grain confirmation), and the bare .NET crypto call as the floor.
+/// claims, an in-memory grain confirmation answered at once or later), and the bare .NET crypto call as the floor.
 /// </summary>
 public class VerificationBenchmarks
 {
@@ -23,6 +23,9 @@ public class VerificationBenchmarks
     private ParsedToken _parsed = null!;
     private VerificationKey[] _keys = [];
     private PartnerTokenAuthenticator _authenticator = null!;
+    private PartnerTokenAuthenticator _answeredLater = null!;
+    private IPartnerGrain _laterGrain = null!;
+    private TokenConfirmation _confirmation = null!;
     private AsymmetricAlgorithm _floorKey = null!;
     private byte[] _input = [];
     private byte[] _signature = [];
@@ -41,12 +44,18 @@ public class VerificationBenchmarks
         _keys = [new VerificationKey(key.Stored)];
         var keySet = new PartnerKeySet(true, PartnerStatus.Active, [key.Stored]);
         _authenticator = BenchAuthenticator.Create(new Dictionary<string, PartnerKeySet> { [PartnerId] = keySet });
-        var result = _authenticator.AuthenticateAsync(_header).GetAwaiter().GetResult();
-        if (!result.Succeeded)
+        _answeredLater = BenchAuthenticator.Create(new Dictionary<string, PartnerKeySet> { [PartnerId] = keySet }, answersLater: true);
+        foreach (var authenticator in new[] { _authenticator, _answeredLater })
         {
-            throw new InvalidOperationException($"Setup token refused: {result.Failure} {result.Message}");
+            var result = authenticator.AuthenticateAsync(_header).GetAwaiter().GetResult();
+            if (!result.Succeeded)
+            {
+                throw new InvalidOperationException($"Setup token refused: {result.Failure} {result.Message}");
+            }
         }
 
+        _laterGrain = new BenchPartnerGrain(keySet, answersLater: true);
+        _confirmation = new TokenConfirmation(key.Stored.Kid, "bench-jti", 0);
         _floorKey = Alg == "ES256" ? ECDsa.Create() : RSA.Create();
         _floorKey.ImportSubjectPublicKeyInfo(key.Stored.SubjectPublicKeyInfo, out _);
         _input = Encoding.ASCII.GetBytes(_raw[.._raw.LastIndexOf('.')]);
@@ -64,6 +73,18 @@ public class VerificationBenchmarks
     /// <summary>The whole API-node path: header → form → key cache → signature → claims → (in-memory) confirm → result.</summary>
     [Benchmark]
     public Task Authenticate() => _authenticator.AuthenticateAsync(_header);
+
+    /// <summary>
+    /// The same with the grain answering later, on another thread, as every real grain call does: the node's
+    /// awaits complete asynchronously and its confirmation timeout is armed. Its figure includes the stand-in's
+    /// own yield (<see cref="StandInConfirm"/>), which a real call replaces with Orleans' messaging.
+    /// </summary>
+    [Benchmark]
+    public Task AuthenticateAnsweredLater() => _answeredLater.AuthenticateAsync(_header);
+
+    /// <summary>What the stand-in grain itself allocates to answer later: subtract it from <see cref="AuthenticateAnsweredLater"/>.</summary>
+    [Benchmark]
+    public Task<ConfirmationVerdict> StandInConfirm() => _laterGrain.ConfirmAsync(_confirmation);
 
     /// <summary>The floor: one bare .NET verify of the same bytes, no IdentityModel.</summary>
     [Benchmark]

@@ -18,11 +18,11 @@ internal sealed class ConfirmationBatcher(IGrainFactory grains, ConfirmationSend
     {
         // The queue keeps the grain reference: resolving one per request costs reflection.
         var queue = _queues.GetOrAdd(partnerId, static (id, factory) => new PartnerQueue(id, factory.GetGrain<IPartnerGrain>(id)), grains);
-        var waiter = new Waiter(confirmation, new TaskCompletionSource<ConfirmationVerdict>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var completion = new TaskCompletionSource<ConfirmationVerdict>(TaskCreationOptions.RunContinuationsAsynchronously);
         bool start;
         lock (queue)
         {
-            queue.Waiting.Add(waiter);
+            queue.Waiting.Add(new Waiter(confirmation, completion));
             start = !queue.InFlight;
             queue.InFlight = true;
         }
@@ -32,7 +32,7 @@ internal sealed class ConfirmationBatcher(IGrainFactory grains, ConfirmationSend
             _ = PumpAsync(queue, sender);
         }
 
-        return waiter.Completion.Task;
+        return completion.Task;
     }
 
     private static async Task PumpAsync(PartnerQueue queue, ConfirmationSender sender)
@@ -49,13 +49,15 @@ internal sealed class ConfirmationBatcher(IGrainFactory grains, ConfirmationSend
                     return;
                 }
 
+                // Two lists take turns (only this pump swaps them), so a batch costs no new list.
                 batch = queue.Waiting;
-                queue.Waiting = [];
+                queue.Waiting = queue.Spare;
+                queue.Spare = batch;
             }
 
             try
             {
-                var verdicts = await sender.SendAsync(queue.PartnerId, grain, [.. batch.Select(w => w.Confirmation)]);
+                var verdicts = await sender.SendAsync(queue.PartnerId, grain, Confirmations(batch));
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Completion.TrySetResult(verdicts[i]);
@@ -69,7 +71,21 @@ internal sealed class ConfirmationBatcher(IGrainFactory grains, ConfirmationSend
                     waiter.Completion.TrySetException(ex);
                 }
             }
+
+            batch.Clear();
         }
+    }
+
+    /// <summary>The grain call's argument; a loop, not LINQ, which would add an iterator and a closure per batch.</summary>
+    private static TokenConfirmation[] Confirmations(List<Waiter> batch)
+    {
+        var confirmations = new TokenConfirmation[batch.Count];
+        for (var i = 0; i < confirmations.Length; i++)
+        {
+            confirmations[i] = batch[i].Confirmation;
+        }
+
+        return confirmations;
     }
 
     private sealed class PartnerQueue(string partnerId, IPartnerGrain grain)
@@ -80,8 +96,12 @@ internal sealed class ConfirmationBatcher(IGrainFactory grains, ConfirmationSend
 
         public List<Waiter> Waiting { get; set; } = [];
 
+        /// <summary>The list the last batch went out in, emptied, for the next swap.</summary>
+        public List<Waiter> Spare { get; set; } = [];
+
         public bool InFlight { get; set; }
     }
 
-    private sealed record Waiter(TokenConfirmation Confirmation, TaskCompletionSource<ConfirmationVerdict> Completion);
+    /// <summary>A struct: it lives in the queue's list, not on the heap.</summary>
+    private readonly record struct Waiter(TokenConfirmation Confirmation, TaskCompletionSource<ConfirmationVerdict> Completion);
 }

@@ -46,7 +46,12 @@ internal sealed partial class ConfirmationSender(
         {
             try
             {
-                return await CallAsync(grain, batch);
+                // The token before the call: a connection that drops once the call is out must cut its wait.
+                // A lone confirmation (most of them, when partners are many) goes as a single call.
+                var lost = gatewayLoss.Token;
+                return batch.Length == 1
+                    ? [await CallAsync(grain.ConfirmAsync(batch[0]), lost)]
+                    : await CallAsync(grain.ConfirmBatchAsync(batch), lost);
             }
             catch (Exception ex) when (NeverReachedGrain(ex) && attempt < MaxAttempts)
             {
@@ -65,10 +70,8 @@ internal sealed partial class ConfirmationSender(
     public static bool NeverReachedGrain(Exception exception) =>
         exception.GetType() == typeof(OrleansMessageRejectionException) || exception is GatewayTooBusyException;
 
-    private async Task<ConfirmationVerdict[]> CallAsync(IPartnerGrain grain, TokenConfirmation[] batch)
+    private async Task<T> CallAsync<T>(Task<T> call, CancellationToken lost)
     {
-        var lost = gatewayLoss.Token;
-        var call = batch.Length == 1 ? SingleAsync(grain, batch[0]) : grain.ConfirmBatchAsync(batch);
         try
         {
             return await call.WaitAsync(_timeout, time, lost);
@@ -79,9 +82,6 @@ internal sealed partial class ConfirmationSender(
             return await call.WaitAsync(_grace, time);
         }
     }
-
-    private static async Task<ConfirmationVerdict[]> SingleAsync(IPartnerGrain grain, TokenConfirmation confirmation) =>
-        [await grain.ConfirmAsync(confirmation)];
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Information,
         Message = "Confirmations for partner {PartnerId} ({Count}) were rejected before reaching the grain (attempt {Attempt}: {Rejection}); sending again")]

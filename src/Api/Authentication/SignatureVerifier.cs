@@ -48,7 +48,7 @@ internal static class SignatureVerifier
                     inputLength = Encoding.ASCII.GetBytes(encoded, input);
                 }
 
-                if (Verifies(key.SecurityKey, token.Algorithm, input, inputLength, signature, signatureLength))
+                if (Verifies(key.SecurityKey, token.Algorithm, input.AsSpan(0, inputLength), signature.AsSpan(0, signatureLength)))
                 {
                     return key;
                 }
@@ -66,22 +66,35 @@ internal static class SignatureVerifier
         }
     }
 
-    private static bool Verifies(SecurityKey key, string algorithm, byte[] input, int inputLength, byte[] signature, int signatureLength)
+    /// <summary>
+    /// The key's own .NET object verifies, spans in: IdentityModel's provider copied the signature into an
+    /// exact-size array and hashed into a new one per call. The maths stays in .NET (OpenSSL here), whose
+    /// public-key operations take a fresh context per call, so one key object serves every request thread.
+    /// ES* signatures are r‖s (IEEE P1363), .NET's default format.
+    /// </summary>
+    private static bool Verifies(SecurityKey key, string algorithm, ReadOnlySpan<byte> input, ReadOnlySpan<byte> signature)
     {
-        var factory = key.CryptoProviderFactory;
-        var provider = factory.CreateForVerifying(key, algorithm);
         try
         {
-            return provider.Verify(input, 0, inputLength, signature, 0, signatureLength);
+            return key switch
+            {
+                RsaSecurityKey { Rsa: { } rsa } => rsa.VerifyData(input, signature, Hash(algorithm), Padding(algorithm)),
+                ECDsaSecurityKey { ECDsa: { } ecdsa } => ecdsa.VerifyData(input, signature, Hash(algorithm)),
+                _ => false,
+            };
         }
         catch (Exception ex) when (ex is CryptographicException or ArgumentException)
         {
             // A signature of the wrong length or encoding is a signature that does not verify.
             return false;
         }
-        finally
-        {
-            factory.ReleaseSignatureProvider(provider);
-        }
     }
+
+    private static HashAlgorithmName Hash(string algorithm) =>
+        algorithm.EndsWith("512", StringComparison.Ordinal) ? HashAlgorithmName.SHA512
+        : algorithm.EndsWith("384", StringComparison.Ordinal) ? HashAlgorithmName.SHA384
+        : HashAlgorithmName.SHA256;
+
+    private static RSASignaturePadding Padding(string algorithm) =>
+        algorithm.StartsWith("PS", StringComparison.Ordinal) ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1;
 }
