@@ -44,11 +44,13 @@ public sealed class ReplayRecordWriterTests(PartnerStoreFixture stores)
     {
         using var journal = new JournalReplayStore(stores.NewJournalDirectory(), 60, TimeProvider.System);
         using var meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meterFactory = meters.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
         var batches = new List<int>();
         using var listener = new System.Diagnostics.Metrics.MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Name == "partner_auth.replay_records.batch_size")
+            // Only this test's meter: writers of tests running in parallel publish the same instrument name.
+            if (instrument.Name == "partner_auth.replay_records.batch_size" && ReferenceEquals(instrument.Meter.Scope, meterFactory))
             {
                 l.EnableMeasurementEvents(instrument);
             }
@@ -66,7 +68,7 @@ public sealed class ReplayRecordWriterTests(PartnerStoreFixture stores)
             journal,
             Options.Create(new StorageOptions { ReplayCommitDelayMilliseconds = 100, ReplayCommitSiblings = 1 }),
             TimeProvider.System,
-            new PartnerAuthMetrics(meters.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
+            new PartnerAuthMetrics(meterFactory),
             NullLogger<ReplayRecordWriter>.Instance);
         await writer.StartAsync(CancellationToken.None);
         var partner = ApiFixture.NewPartnerId();
