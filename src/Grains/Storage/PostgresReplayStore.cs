@@ -125,10 +125,12 @@ internal sealed class PostgresReplayStore : IReplayStore
         {
             await InsertOnceAsync(connection, batch, inserted, cancellationToken);
         }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.CheckViolation && ex.Message.Contains("no partition", StringComparison.Ordinal))
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.CheckViolation)
         {
             // A forget-at past the partitions made ahead (or a span the janitor has not reached yet):
             // make it now, then once more. The insert was refused whole, so nothing is half done.
+            // The SQLSTATE alone says so: the table has no CHECK constraints, and the message text
+            // follows the server's lc_messages, so it is not matched.
             await _partitions.MaintainAsync(nowUnixSeconds, (batch.ForgetAts.Min(), batch.ForgetAts.Max()), drop: false, cancellationToken);
             await InsertOnceAsync(connection, batch, inserted, cancellationToken);
         }
