@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Threading.Channels;
 using JustGold.Grains.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -20,8 +19,14 @@ internal sealed partial class ReplayRecordWriter(
     PartnerAuthMetrics metrics,
     ILogger<ReplayRecordWriter> logger) : BackgroundService
 {
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(
-        new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
+    // Grains hand records over under this lock; the writer sleeps on it (Monitor.Wait) when
+    // nothing is queued, and the first record after that wakes it directly. A channel would put
+    // a thread-pool hop between the two (its waiter completes asynchronously, then sets the
+    // event the writer blocks on): a work item and an extra wake-up per commit.
+    private readonly object _gate = new();
+    private List<Pending> _queued = [];
+    private bool _writerWaiting;
+    private bool _stopped;
 
     /// <summary>
     /// Completes once the record is durable: true when new, false when the jti was already stored.
@@ -32,18 +37,28 @@ internal sealed partial class ReplayRecordWriter(
     public Task<bool> AppendAsync(ReplayRecord record)
     {
         var pending = new Pending(record, new TaskCompletionSource<bool>());
-        if (!_queue.Writer.TryWrite(pending))
+        lock (_gate)
         {
-            pending.Completion.SetException(new InvalidOperationException("The replay record writer has stopped."));
+            if (!_stopped)
+            {
+                _queued.Add(pending);
+                if (_writerWaiting)
+                {
+                    Monitor.Pulse(_gate);
+                }
+
+                return pending.Completion.Task;
+            }
         }
 
+        pending.Completion.SetException(new InvalidOperationException("The replay record writer has stopped."));
         return pending.Completion.Task;
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Its own thread: SQLite's calls block for the fsync of every commit, and a blocked
-        // thread-pool thread makes the pool inject more threads and switch more often.
+        // Its own thread: the journal's and SQLite's calls block for the sync of every commit, and
+        // a blocked thread-pool thread makes the pool inject more threads and switch more often.
         var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {
@@ -70,43 +85,91 @@ internal sealed partial class ReplayRecordWriter(
         var max = options.Value.MaxReplayBatch;
         var delay = options.Value.ReplayCommitDelayMilliseconds;
         var siblings = options.Value.ReplayCommitSiblings;
+        // Two lists take turns: grains fill one while the writer commits the other.
         var batch = new List<Pending>(max);
-        var reader = _queue.Reader;
+        using var wake = stoppingToken.Register(() =>
+        {
+            lock (_gate)
+            {
+                Monitor.PulseAll(_gate);
+            }
+        });
         try
         {
-            while (reader.WaitToReadAsync(stoppingToken).AsTask().GetAwaiter().GetResult())
+            while (Take(ref batch, stoppingToken))
             {
-                Drain(reader, batch, max);
                 if (delay > 0 && batch.Count >= siblings && batch.Count < max)
                 {
                     // Others are arriving: a moment's wait lets them share this sync.
                     Thread.Sleep(delay);
-                    Drain(reader, batch, max);
+                    TakeMore(ref batch);
                 }
 
-                Write(batch, 0, batch.Count, Stopwatch.GetTimestamp() + Stopwatch.Frequency * SplitSeconds);
+                // More than a batch queued (storage was slow): commits of at most max records each.
+                var splitUntil = Stopwatch.GetTimestamp() + Stopwatch.Frequency * SplitSeconds;
+                for (var start = 0; start < batch.Count; start += max)
+                {
+                    Write(batch, start, Math.Min(max, batch.Count - start), splitUntil);
+                }
+
                 batch.Clear();
             }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
         }
         finally
         {
             // Nothing waiting may be left hanging, and nothing unwritten may be taken as accepted.
-            _queue.Writer.TryComplete();
-            while (reader.TryRead(out var pending))
+            List<Pending> left;
+            lock (_gate)
+            {
+                _stopped = true;
+                left = _queued;
+                _queued = [];
+            }
+
+            foreach (var pending in left)
             {
                 pending.Completion.TrySetException(new OperationCanceledException("The silo is stopping."));
             }
         }
     }
 
-    private static void Drain(ChannelReader<Pending> reader, List<Pending> batch, int max)
+    /// <summary>Waits until records are queued and swaps them into <paramref name="batch"/>; false once stopping.</summary>
+    private bool Take(ref List<Pending> batch, CancellationToken stoppingToken)
     {
-        while (batch.Count < max && reader.TryRead(out var pending))
+        lock (_gate)
         {
-            batch.Add(pending);
+            while (_queued.Count == 0)
+            {
+                if (stoppingToken.IsCancellationRequested)
+                {
+                    return false;
+                }
+
+                _writerWaiting = true;
+                Monitor.Wait(_gate);
+                _writerWaiting = false;
+            }
+
+            if (stoppingToken.IsCancellationRequested)
+            {
+                return false;
+            }
+
+            (batch, _queued) = (_queued, batch);
+            return true;
+        }
+    }
+
+    /// <summary>Adds what arrived during the commit delay to the batch.</summary>
+    private void TakeMore(ref List<Pending> batch)
+    {
+        lock (_gate)
+        {
+            if (_queued.Count > 0)
+            {
+                batch.AddRange(_queued);
+                _queued.Clear();
+            }
         }
     }
 

@@ -7,14 +7,28 @@ namespace JustGold.Grains.Storage.Journal;
 /// One journal file: the records whose forget-at falls in (<see cref="End"/> − segment length,
 /// <see cref="End"/>]. Appended to only; once <see cref="End"/> has passed every record in it
 /// may be forgotten, so the whole file is deleted.
+/// <para>
+/// The file is grown ahead of its records in zero-filled steps (as PostgreSQL fills a WAL
+/// segment before use), so most commits overwrite blocks the file already has: fdatasync then
+/// writes just the data, not the file's size and block map through the file system's journal
+/// as well. Zeros read as no record, so recovery stops at them like at a torn tail.
+/// </para>
 /// </summary>
 internal sealed class JournalSegment : IDisposable
 {
     private const string Prefix = "replay-";
     private const string Suffix = ".seg";
 
+    /// <summary>The first step; each next one doubles up to <see cref="MaxGrowth"/>, so a quiet segment stays small.</summary>
+    internal const int MinGrowth = 64 * 1024;
+
+    internal const int MaxGrowth = 4 * 1024 * 1024;
+
+    private static readonly byte[] Zeros = new byte[MinGrowth];
+
     private readonly SafeFileHandle _file;
     private long _length;
+    private long _allocated;
 
     private JournalSegment(string path, long end, SafeFileHandle file, long length)
     {
@@ -22,6 +36,7 @@ internal sealed class JournalSegment : IDisposable
         End = end;
         _file = file;
         _length = length;
+        _allocated = length;
     }
 
     public string Path { get; }
@@ -76,15 +91,65 @@ internal sealed class JournalSegment : IDisposable
     /// <summary>Writes records after the last one; durable only after <see cref="Sync"/>.</summary>
     public void Append(ReadOnlySpan<byte> records)
     {
+        if (_length + records.Length > _allocated)
+        {
+            Grow(_length + records.Length);
+        }
+
         RandomAccess.Write(_file, records, _length);
         _length += records.Length;
+    }
+
+    /// <summary>Bytes the file takes on disk: its records and the zeros ahead of them.</summary>
+    public long Allocated => _allocated;
+
+    /// <summary>Zero-fills the file to at least <paramref name="needed"/> bytes; the next sync makes it durable with the records.</summary>
+    private void Grow(long needed)
+    {
+        var target = _allocated + Math.Clamp(_allocated, MinGrowth, MaxGrowth);
+        while (target < needed)
+        {
+            target += MaxGrowth;
+        }
+
+        for (var at = _allocated; at < target; at += Zeros.Length)
+        {
+            RandomAccess.Write(_file, Zeros.AsSpan(0, (int)Math.Min(Zeros.Length, target - at)), at);
+        }
+
+        _allocated = target;
     }
 
     public void Sync() => NativeSync.DataSync(_file);
 
     public long Length => _length;
 
-    public void Dispose() => _file.Dispose();
+    /// <summary>Closes the file, giving back the zeros ahead of its records (a crash leaves them to recovery).</summary>
+    public void Dispose()
+    {
+        try
+        {
+            if (!_file.IsClosed && _allocated > _length)
+            {
+                RandomAccess.SetLength(_file, _length);
+            }
+        }
+        catch (IOException)
+        {
+            // Only space is lost: the next open reads up to the zeros and cuts them off.
+        }
+        finally
+        {
+            _file.Dispose();
+        }
+    }
+
+    /// <summary>Closes and deletes the file; its span has passed.</summary>
+    public void Delete()
+    {
+        _file.Dispose();
+        File.Delete(Path);
+    }
 
     private static long Recover(SafeFileHandle file, long end, Action<JournalRecord> loaded)
     {

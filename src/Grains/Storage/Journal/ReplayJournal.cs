@@ -120,8 +120,7 @@ internal sealed class ReplayJournal : IDisposable
             foreach (var end in _segments.Keys.TakeWhile(e => e <= nowUnixSeconds).ToList())
             {
                 _segments.Remove(end, out var segment);
-                segment!.Dispose();
-                File.Delete(segment.Path);
+                segment!.Delete();
                 _live.Remove(end);
                 dropped++;
             }
@@ -135,13 +134,12 @@ internal sealed class ReplayJournal : IDisposable
         return dropped;
     }
 
-    /// <summary>Journal files and their bytes on disk, for operations and benchmarks.</summary>
+    /// <summary>Journal files, their bytes on disk (records and the zeros grown ahead of them) and their records, for operations and benchmarks.</summary>
     public (int Files, long Bytes, long Records) Size()
     {
         lock (_gate)
         {
-            var bytes = _segments.Values.Sum(s => s.Length);
-            return (_segments.Count, bytes, bytes / JournalRecord.Size);
+            return (_segments.Count, _segments.Values.Sum(s => s.Allocated), _segments.Values.Sum(s => s.Length) / JournalRecord.Size);
         }
     }
 

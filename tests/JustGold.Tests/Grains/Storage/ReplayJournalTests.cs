@@ -26,8 +26,11 @@ public sealed class ReplayJournalTests : IDisposable
         {
             await store.AppendAsync([.. Enumerable.Range(0, 100).Select(i => Record(_partner, "j" + i, Now + 30))], Now, CancellationToken.None);
             await store.AppendAsync([Record(_partner, "later", Now + 200)], Now, CancellationToken.None);
-            Assert.Equal((2, 101 * 32L, 101L), store.Size());
+            // Each file is grown ahead of its records in zeros while it is open.
+            Assert.Equal((2, 2L * JournalSegment.MinGrowth, 101L), store.Size());
         }
+
+        // A clean close gives the zeros back.
 
         Assert.Equal(
             [JournalSegment.FileName(Now + 60), JournalSegment.FileName(Now + 240)],
@@ -74,6 +77,32 @@ public sealed class ReplayJournalTests : IDisposable
             Assert.Equal(3 + (tornBytes / 32), live.Count);
             Assert.Contains(JtiDigest.Of("after-restart"), live.Select(r => r.Jti));
         }
+    }
+
+    [Fact]
+    public async Task ZerosGrownAheadOfTheRecordsAreCutOffAfterACrash()
+    {
+        var file = Path.Combine(_directory, JournalSegment.FileName(Now + 60));
+        using (var store = Open())
+        {
+            await store.AppendAsync([.. Enumerable.Range(0, 3).Select(i => Record(_partner, "acked-" + i, Now + 30))], Now, CancellationToken.None);
+            Assert.Equal((1, (long)JournalSegment.MinGrowth, 3L), store.Size());
+
+            // Growing again takes the next, doubled step, zeros ahead of the records again.
+            await store.AppendAsync([.. Enumerable.Range(0, JournalSegment.MinGrowth / 32).Select(i => Record(_partner, "more-" + i, Now + 30))], Now, CancellationToken.None);
+            Assert.Equal((1, 2L * JournalSegment.MinGrowth, 3L + (JournalSegment.MinGrowth / 32)), store.Size());
+        }
+
+        // What kill -9 right after the first commit leaves: the records, then the rest of the
+        // zero-filled step (the file is locked while open, so the image is rebuilt from the records).
+        var records = File.ReadAllBytes(file).AsSpan(0, 3 * 32).ToArray();
+        File.WriteAllBytes(file, [.. records, .. new byte[JournalSegment.MinGrowth - records.Length]]);
+
+        using var reopened = Open();
+        var live = await reopened.LoadAsync(_partner, Now, CancellationToken.None);
+        Assert.Equal(3, live.Count);
+        Assert.All(Enumerable.Range(0, 3), i => Assert.Contains(JtiDigest.Of("acked-" + i), live.Select(r => r.Jti)));
+        Assert.Equal(3 * 32, new FileInfo(file).Length);
     }
 
     [Fact]
