@@ -25,7 +25,6 @@ internal sealed partial class ReplayRecordWriter(
     // event the writer blocks on): a work item and an extra wake-up per commit.
     private readonly object _gate = new();
     private List<Pending> _queued = [];
-    private bool _writerWaiting;
     private bool _stopped;
 
     /// <summary>
@@ -42,10 +41,7 @@ internal sealed partial class ReplayRecordWriter(
             if (!_stopped)
             {
                 _queued.Add(pending);
-                if (_writerWaiting)
-                {
-                    Monitor.Pulse(_gate);
-                }
+                Monitor.Pulse(_gate); // nothing when the writer is busy committing, not waiting
 
                 return pending.Completion.Task;
             }
@@ -102,7 +98,7 @@ internal sealed partial class ReplayRecordWriter(
                 {
                     // Others are arriving: a moment's wait lets them share this sync.
                     Thread.Sleep(delay);
-                    TakeMore(ref batch);
+                    TakeMore(batch);
                 }
 
                 // More than a batch queued (storage was slow): commits of at most max records each.
@@ -145,9 +141,7 @@ internal sealed partial class ReplayRecordWriter(
                     return false;
                 }
 
-                _writerWaiting = true;
                 Monitor.Wait(_gate);
-                _writerWaiting = false;
             }
 
             if (stoppingToken.IsCancellationRequested)
@@ -161,7 +155,7 @@ internal sealed partial class ReplayRecordWriter(
     }
 
     /// <summary>Adds what arrived during the commit delay to the batch.</summary>
-    private void TakeMore(ref List<Pending> batch)
+    private void TakeMore(List<Pending> batch)
     {
         lock (_gate)
         {
