@@ -16,7 +16,8 @@
 # BENCH_OUTPUT (default docs/benchmarks.md), BENCH_SKIP_BUILD=1 (reuse the Release build),
 # BENCH_KEYS_DIR (partner key pairs, kept between runs; default ~/.cache/justgold-bench/keys),
 # BENCH_KEEP_WORK=1 (keep token sets and data directories in the work folder), BENCH_ONLY (comma-separated
-# subset of: rs256-kid rs256-nokid es256-kid es256-nokid rs256-hot rs256-kid-memory cluster startup gateways).
+# subset of: rs256-kid rs256-nokid es256-kid es256-nokid rs256-hot rs256-kid-memory cluster startup gateways;
+# rs256-kid-memory runs inside rs256-kid's rounds when both are wanted, right after the durable product).
 #
 # Only 127.0.0.1; every loop is bounded; only the processes this script starts are stopped, by PID.
 set -euo pipefail
@@ -319,7 +320,22 @@ scenario() {
       rate70 "$label" product "$file" "$after" "$alg" "$kid" "$dist" true
     fi
     stop_server
+
+    if [[ "$label" == rs256-kid ]] && wanted rs256-kid-memory; then
+      # Durable on/off is a ratio of two product runs: they go back to back in the same round,
+      # not minutes apart, because this shared machine drifts by more than the cost measured.
+      memory_run "$round" "$file" "$measured"
+    fi
   done
+}
+
+memory_run() { # <round> <tokens file> <first measured line>: the product with durable replay records off
+  local round=$1 file=$2 measured=$3
+  start_product "rs256-kid-memory.product.r$round" Storage__DurableReplayRecords=false
+  register "rs256-kid-memory.r$round" "$file" RS256 true uniform
+  wrk_run rs256-kid-memory product "$round" "$file" "$REGISTER" "$WARM_LINES" "$WARM_SECONDS" false
+  wrk_run rs256-kid-memory product "$round" "$file" "$measured" "$RUN_LINES" "$SECONDS_PER_RUN" true
+  stop_server
 }
 
 rate70() { # a run at 70 % of the peak just measured on the same server process, disjoint tokens
@@ -478,7 +494,12 @@ wanted rs256-nokid && scenario rs256-nokid RS256 false uniform both
 wanted es256-kid && scenario es256-kid ES256 true uniform both
 wanted es256-nokid && scenario es256-nokid ES256 false uniform both
 wanted rs256-hot && scenario rs256-hot RS256 true hot product
-wanted rs256-kid-memory && scenario rs256-kid-memory RS256 true uniform product Storage__DurableReplayRecords=false
+if wanted rs256-kid-memory && ! wanted rs256-kid; then # otherwise it runs inside rs256-kid's rounds
+  for ((round = 1; round <= ROUNDS; round++)); do
+    log "scenario rs256-kid-memory round $round"
+    memory_run "$round" "$TOKENS/RS256-true-uniform.tokens" $((REGISTER + WARM_LINES))
+  done
+fi
 wanted cluster && cluster_scenario
 wanted startup && startup_trials
 
