@@ -54,6 +54,8 @@ REGISTER=200
 WARM_LINES=$((POOL_RATE * WARM_SECONDS))
 RUN_LINES=$((POOL_RATE * SECONDS_PER_RUN))
 RATE_LINES=$((POOL_RATE * SECONDS_PER_RUN * 7 / 10))
+MEASURED_FIRST=$((REGISTER + WARM_LINES)) # first line of the measured run
+RATE_FIRST=$((MEASURED_FIRST + RUN_LINES)) # first line of the open-loop run
 WRK_LUA=$ROOT/scripts/wrk-tokens.lua
 OUTPUT=${BENCH_OUTPUT:-$ROOT/docs/benchmarks.md}
 ADMIN_KEY="bench-$RANDOM$RANDOM"
@@ -293,48 +295,48 @@ replay_check() { # <tokens file> <first line>: of 20 tokens the last run surely 
 
 # scenario <label> <alg> <kid> <dist> <which: both|product> <extra product env...>
 # Per round: the baseline (when asked) then the product, each a fresh process: warm-up, measured
-# run, and in round 1 of rs256-kid the open-loop run at 70 % of the peak just measured.
+# run, and in round 1 of rs256-kid the open-loop run at 70 % of the peak just measured; rs256-kid rounds end
+# with the memory-only product when rs256-kid-memory is wanted too.
 scenario() {
   local label=$1 alg=$2 kid=$3 dist=$4 which=$5
   shift 5
   local file="$TOKENS/$alg-$kid-$dist.tokens" keys=$KEYS/rsa round
-  local measured=$((REGISTER + WARM_LINES)) after=$((REGISTER + WARM_LINES + RUN_LINES))
   [[ "$alg" == ES256 ]] && keys=$KEYS/ec
   log "scenario $label"
   for ((round = 1; round <= ROUNDS; round++)); do
     if [[ "$which" == both ]]; then
       start_baseline "$label.baseline.r$round" "$keys"
       wrk_run "$label" baseline "$round" "$file" "$REGISTER" "$WARM_LINES" "$WARM_SECONDS" false
-      wrk_run "$label" baseline "$round" "$file" "$measured" "$RUN_LINES" "$SECONDS_PER_RUN" true
+      wrk_run "$label" baseline "$round" "$file" "$MEASURED_FIRST" "$RUN_LINES" "$SECONDS_PER_RUN" true
       if [[ "$label" == rs256-kid && $round == 1 ]]; then
-        rate70 "$label" baseline "$file" "$after" "$alg" "$kid" "$dist" false
+        rate70 "$label" baseline "$file" "$RATE_FIRST" "$alg" "$kid" "$dist" false
       fi
       stop_server
     fi
 
-    start_product "$label.product.r$round" "$@"
-    register "$label.r$round" "$file" "$alg" "$kid" "$dist"
-    wrk_run "$label" product "$round" "$file" "$REGISTER" "$WARM_LINES" "$WARM_SECONDS" false
-    wrk_run "$label" product "$round" "$file" "$measured" "$RUN_LINES" "$SECONDS_PER_RUN" true
-    if [[ "$label" == rs256-kid && $round == 1 ]]; then
-      rate70 "$label" product "$file" "$after" "$alg" "$kid" "$dist" true
-    fi
-    stop_server
+    product_run "$label" "$round" "$alg" "$kid" "$dist" "$@"
 
     if [[ "$label" == rs256-kid ]] && wanted rs256-kid-memory; then
       # Durable on/off is a ratio of two product runs: they go back to back in the same round,
       # not minutes apart, because this shared machine drifts by more than the cost measured.
-      memory_run "$round" "$file" "$measured"
+      product_run rs256-kid-memory "$round" RS256 true uniform Storage__DurableReplayRecords=false
     fi
   done
 }
 
-memory_run() { # <round> <tokens file> <first measured line>: the product with durable replay records off
-  local round=$1 file=$2 measured=$3
-  start_product "rs256-kid-memory.product.r$round" Storage__DurableReplayRecords=false
-  register "rs256-kid-memory.r$round" "$file" RS256 true uniform
-  wrk_run rs256-kid-memory product "$round" "$file" "$REGISTER" "$WARM_LINES" "$WARM_SECONDS" false
-  wrk_run rs256-kid-memory product "$round" "$file" "$measured" "$RUN_LINES" "$SECONDS_PER_RUN" true
+# product_run <label> <round> <alg> <kid> <dist> [extra product env...]: one fresh product process of a
+# round: register, warm-up, measured run, and in round 1 of rs256-kid the open-loop run.
+product_run() {
+  local label=$1 round=$2 alg=$3 kid=$4 dist=$5
+  shift 5
+  local file="$TOKENS/$alg-$kid-$dist.tokens"
+  start_product "$label.product.r$round" "$@"
+  register "$label.r$round" "$file" "$alg" "$kid" "$dist"
+  wrk_run "$label" product "$round" "$file" "$REGISTER" "$WARM_LINES" "$WARM_SECONDS" false
+  wrk_run "$label" product "$round" "$file" "$MEASURED_FIRST" "$RUN_LINES" "$SECONDS_PER_RUN" true
+  if [[ "$label" == rs256-kid && $round == 1 ]]; then
+    rate70 "$label" product "$file" "$RATE_FIRST" "$alg" "$kid" "$dist" true
+  fi
   stop_server
 }
 
@@ -394,7 +396,7 @@ cluster_scenario() {
   for part in api1 silo1 silo2; do before_parts+=("$(cpu_ticks "$(cat "$state/pids/$part.pid" 2>/dev/null || echo 0)")"); done
   # shellcheck disable=SC2086 # a list of PIDs
   before_parts+=("$(cpu_ticks $pg_pids)")
-  wrk_run "$label" product 1 "$file" "$((REGISTER + WARM_LINES))" "$RUN_LINES" "$SECONDS_PER_RUN" true
+  wrk_run "$label" product 1 "$file" "$MEASURED_FIRST" "$RUN_LINES" "$SECONDS_PER_RUN" true
   count=${LAST_REQUESTS:-0}
   for part in api1 silo1 silo2; do after_parts+=("$(cpu_ticks "$(cat "$state/pids/$part.pid" 2>/dev/null || echo 0)")"); done
   pg_pids="$pg_pids $(pg_processes "$state")"
@@ -497,7 +499,7 @@ wanted rs256-hot && scenario rs256-hot RS256 true hot product
 if wanted rs256-kid-memory && ! wanted rs256-kid; then # otherwise it runs inside rs256-kid's rounds
   for ((round = 1; round <= ROUNDS; round++)); do
     log "scenario rs256-kid-memory round $round"
-    memory_run "$round" "$TOKENS/RS256-true-uniform.tokens" $((REGISTER + WARM_LINES))
+    product_run rs256-kid-memory "$round" RS256 true uniform Storage__DurableReplayRecords=false
   done
 fi
 wanted cluster && cluster_scenario

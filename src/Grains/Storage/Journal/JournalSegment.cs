@@ -104,6 +104,8 @@ internal sealed class JournalSegment : IDisposable
     public long Allocated => _allocated;
 
     /// <summary>Zero-fills the file to at least <paramref name="needed"/> bytes; the next sync makes it durable with the records.</summary>
+    /// <remarks>Written, not <c>SetLength</c>: a longer length alone leaves a hole, and the first record
+    /// written into a hole allocates its block, the metadata work this step exists to take off the sync.</remarks>
     private void Grow(long needed)
     {
         var target = _allocated + Math.Clamp(_allocated, MinGrowth, MaxGrowth);
