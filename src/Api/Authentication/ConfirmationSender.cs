@@ -76,9 +76,11 @@ internal sealed partial class ConfirmationSender(
         {
             return await call.WaitAsync(_timeout, time, lost);
         }
-        catch (OperationCanceledException) when (lost.IsCancellationRequested && !call.IsCompleted)
+        catch (OperationCanceledException) when (lost.IsCancellationRequested)
         {
             // A gateway connection dropped while this call was out: it may have been that one.
+            // The answer may also have landed since the drop was seen (a stopping silo sends its
+            // last answers as it closes its connections): then it is the answer, at once.
             return await call.WaitAsync(_grace, time);
         }
     }

@@ -90,6 +90,36 @@ public sealed class ConfirmationSenderTests
     }
 
     [Fact]
+    public async Task An_answer_that_lands_just_after_a_connection_drop_is_seen_is_the_answer_not_a_failure()
+    {
+        // The order a silo's last answer and its closing connection can take on two threads: the
+        // sender's wait ends on the drop, the answer lands, then the sender resumes. Its
+        // resumption is held in a queue (the call starts under a context that holds what is
+        // posted to it, and the drop is signalled from outside it) to make that order certain.
+        var answer = new TaskCompletionSource<ConfirmationVerdict>();
+        using var answered = _gatewayLoss.Token.Register(() => answer.SetResult(ConfirmationVerdict.Accepted));
+        var held = new HeldContext();
+        var previous = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(held);
+        Task<ConfirmationVerdict[]> sending;
+        try
+        {
+            sending = Sender().SendAsync("p", new ScriptedGrain(() => answer.Task), One);
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(previous);
+        }
+
+        _gatewayLoss.NotifyGatewayCountChanged(1, 2, connectionRecovered: false);
+        Assert.True(answer.Task.IsCompleted);
+        Assert.False(sending.IsCompleted);
+        held.RunUntil(sending);
+
+        Assert.Equal([ConfirmationVerdict.Accepted], await sending);
+    }
+
+    [Fact]
     public async Task A_call_lost_without_a_dropped_connection_is_given_up_after_the_confirmation_timeout()
     {
         var never = new TaskCompletionSource<ConfirmationVerdict>();
@@ -139,6 +169,33 @@ public sealed class ConfirmationSenderTests
         await Task.Delay(5);
         Assert.True(task.IsCompleted, "still waiting after 200 steps of the fake clock");
         return _clock.GetUtcNow() - started;
+    }
+
+    /// <summary>Queues every continuation posted to it until <see cref="RunUntil"/> runs them on the test's thread.</summary>
+    private sealed class HeldContext : SynchronizationContext
+    {
+        private readonly Queue<(SendOrPostCallback Callback, object? State)> _posted = new();
+
+        public override void Post(SendOrPostCallback d, object? state) => _posted.Enqueue((d, state));
+
+        public void RunUntil(Task task)
+        {
+            var previous = Current;
+            SetSynchronizationContext(this);
+            try
+            {
+                for (var i = 0; i < 1000 && !task.IsCompleted && _posted.TryDequeue(out var next); i++)
+                {
+                    next.Callback(next.State);
+                }
+            }
+            finally
+            {
+                SetSynchronizationContext(previous);
+            }
+
+            Assert.True(task.IsCompleted, "the sender did not finish on the continuations it posted");
+        }
     }
 
     /// <summary>Answers each call with the next scripted outcome (the last one repeats).</summary>
