@@ -63,10 +63,11 @@ public sealed class ReplayRecordWriterTests(PartnerStoreFixture stores)
             }
         });
         listener.Start();
-        // A long delay so that the test's next lines surely land inside it; the default is 1 ms.
+        // A long delay so that the test's next lines surely land inside it, even when parallel test
+        // collections keep the pool busy and its 20 ms pause runs long (CI saw one over 100 ms); the default is 1 ms.
         using var writer = new ReplayRecordWriter(
             journal,
-            Options.Create(new StorageOptions { ReplayCommitDelayMilliseconds = 100, ReplayCommitSiblings = 1 }),
+            Options.Create(new StorageOptions { ReplayCommitDelayMilliseconds = 1000, ReplayCommitSiblings = 1 }),
             TimeProvider.System,
             new PartnerAuthMetrics(meterFactory),
             NullLogger<ReplayRecordWriter>.Instance);
