@@ -5,12 +5,13 @@
 # (scripts/wrk-tokens.lua: every request its own pre-signed token), the open-loop p99 run by
 # tools/LoadTest --rate (latency from the scheduled send time, which wrk cannot do).
 #
-#   scripts/benchmark.sh                 full run (~12-15 min on 2 cores)
-#   BENCH_QUICK=1 scripts/benchmark.sh   quick run (~3-4 min): shorter runs, one round, fewer start-ups
+#   scripts/benchmark.sh                 full run (~20-25 min on 2 cores)
+#   BENCH_QUICK=1 scripts/benchmark.sh   quick run (~6-8 min): shorter runs, one round, fewer start-ups
 #
 # Knobs (environment): BENCH_SECONDS (length of a measured run), BENCH_WARM_SECONDS (warm-up per
-# server process, long enough for tiered JIT compilation to settle), BENCH_POOL_RATE (req/s the
-# token sets are sized for: warm-up + measured seconds at this rate), BENCH_MAX_REQUESTS (cap of
+# server process, long enough for tiered JIT compilation to settle; default 30),
+# BENCH_WARM_POOL_SECONDS (seconds of the warm-up with fresh tokens; default 12), BENCH_POOL_RATE (req/s the
+# token sets are sized for: warm-up pool + measured seconds at this rate), BENCH_MAX_REQUESTS (cap of
 # the open-loop run), BENCH_ROUNDS (baseline/
 # product alternations per scenario), BENCH_CONNECTIONS (default 64), BENCH_STARTS (start-up trials),
 # BENCH_OUTPUT (default docs/benchmarks.md), BENCH_SKIP_BUILD=1 (reuse the Release build),
@@ -28,7 +29,7 @@ cd "$ROOT"
 QUICK=${BENCH_QUICK:-0}
 if [[ "$QUICK" == 1 ]]; then
   SECONDS_PER_RUN=${BENCH_SECONDS:-3}
-  WARM_SECONDS=${BENCH_WARM_SECONDS:-10}
+  WARM_SECONDS=${BENCH_WARM_SECONDS:-30}
   MAX_REQUESTS=${BENCH_MAX_REQUESTS:-8000}
   MIN_REQUESTS=${BENCH_MIN_REQUESTS:-300}
   ROUNDS=${BENCH_ROUNDS:-1}
@@ -36,7 +37,7 @@ if [[ "$QUICK" == 1 ]]; then
   MODE="quick (BENCH_QUICK=1)"
 else
   SECONDS_PER_RUN=${BENCH_SECONDS:-8}
-  WARM_SECONDS=${BENCH_WARM_SECONDS:-15}
+  WARM_SECONDS=${BENCH_WARM_SECONDS:-30}
   MAX_REQUESTS=${BENCH_MAX_REQUESTS:-120000}
   MIN_REQUESTS=${BENCH_MIN_REQUESTS:-800}
   ROUNDS=${BENCH_ROUNDS:-2}
@@ -51,7 +52,16 @@ PARTNERS=100
 # Each server process is fresh (the product with a fresh data directory), so rounds and the two
 # servers reuse the same lines and the product still sees every token for the first time.
 REGISTER=200
-WARM_LINES=$((POOL_RATE * WARM_SECONDS))
+# The warm-up is 30 s because the product's tiered JIT takes that long to settle: after 10 s of
+# load the runtime's tiered-compilation thread still took 7.3 % of the product's samples in the
+# next measured run (about 7 us per request), after 30 s 2.3 %; the stock app's was 1.8 % after
+# 10 s (perf record, docs/benchmarks.md). Both servers get the same warm-up. Its token lines cover
+# only its first WARM_POOL_SECONDS: after that each wrk thread starts its slice over, so the rest of
+# the warm-up is replays, which run the same parse, verify and grain-call code, and signing a
+# 30-second pool per scenario would take minutes.
+WARM_POOL_SECONDS=${BENCH_WARM_POOL_SECONDS:-12}
+(( WARM_POOL_SECONDS > WARM_SECONDS )) && WARM_POOL_SECONDS=$WARM_SECONDS
+WARM_LINES=$((POOL_RATE * WARM_POOL_SECONDS))
 RUN_LINES=$((POOL_RATE * SECONDS_PER_RUN))
 RATE_LINES=$((POOL_RATE * SECONDS_PER_RUN * 7 / 10))
 MEASURED_FIRST=$((REGISTER + WARM_LINES)) # first line of the measured run
@@ -570,8 +580,8 @@ mkdir -p "$(dirname "$OUTPUT")"
 # Benchmarks: /v1/ping against the stock JwtBearer baseline
 
 Written by \`scripts/benchmark.sh\` ($MODE) on $STARTED_AT; the run took $(( (T_END - T_START) / 60 )) min $(( (T_END - T_START) % 60 )) s.
-Reproduce with \`scripts/benchmark.sh\` (full, ~15 min on an idle machine) or \`BENCH_QUICK=1 scripts/benchmark.sh\`
-(~3-4 min idle). The per-run 1-minute load average is the last column of the raw results.
+Reproduce with \`scripts/benchmark.sh\` (full, ~20-25 min on an idle machine) or \`BENCH_QUICK=1 scripts/benchmark.sh\`
+(~6-8 min idle). The per-run 1-minute load average is the last column of the raw results.
 
 ## Machine
 
@@ -601,9 +611,10 @@ wrk and the load tool run on the same 2 cores as the server, so neither gets the
   token from the set, sent once). Every server process is fresh (the product with a fresh data directory),
   so rounds and both servers send the same lines and the product still sees each token for the first time.
 - Per scenario and round: baseline then product, each a fresh process on a free 127.0.0.1 port; the product
-  first registers the partners (admin API, $REGISTER requests); then a **${WARM_SECONDS} s warm-up** (tiered JIT
-  compilation and the GC's budgets take 10-15 s to settle under this load; a shorter warm-up measures the
-  JIT, not the server) and one **measured run of ${SECONDS_PER_RUN} s** on the next lines. $ROUNDS round(s) of this
+  first registers the partners (admin API, $REGISTER requests); then a **${WARM_SECONDS} s warm-up** (the product's tiered JIT
+  compilation takes about 30 s to settle under this load; after 10 s its compilation thread still took 7 % of the
+  next run's samples, so a shorter warm-up measures the JIT, not the server; fresh tokens for the first
+  ${WARM_POOL_SECONDS} s, then wrk starts its lines over, so the rest of the warm-up is replays) and one **measured run of ${SECONDS_PER_RUN} s** on the next lines. $ROUNDS round(s) of this
   alternation; the table gives the median over rounds (all rounds in the "runs" column).
 - **req/s** and **p99** from wrk (closed loop: latency from the actual send); **CPU µs/req** = (utime+stime of
   the server PID from /proc/PID/stat after − before the measured run) / requests.

@@ -92,11 +92,18 @@ internal sealed partial class ReplayRecordWriter(
         });
         try
         {
-            while (Take(ref batch, stoppingToken))
+            var committed = false;
+            while (Take(ref batch, committed, stoppingToken, out var queuedDuringCommit))
             {
-                if (delay > 0 && batch.Count >= siblings && batch.Count < max)
+                // Others are arriving, so a moment's wait lets them share this sync. Two signs of it:
+                // records queued up while the last commit was being written (traffic overlaps the
+                // commits), or, after an idle spell, several queued already by the time the writer woke.
+                // The first is what keeps batches full under steady load: a writer woken by one record
+                // finds few siblings yet, and its one-record commit would cost a whole sync (on a VM the
+                // sync's device kick and completion interrupt are most of the writer's CPU per commit).
+                // A lone token on a quiet node finds neither and is written at once.
+                if (delay > 0 && batch.Count < max && (queuedDuringCommit || batch.Count >= siblings))
                 {
-                    // Others are arriving: a moment's wait lets them share this sync.
                     Thread.Sleep(delay);
                     TakeMore(batch);
                 }
@@ -109,6 +116,7 @@ internal sealed partial class ReplayRecordWriter(
                 }
 
                 batch.Clear();
+                committed = true;
             }
         }
         finally
@@ -129,11 +137,16 @@ internal sealed partial class ReplayRecordWriter(
         }
     }
 
-    /// <summary>Waits until records are queued and swaps them into <paramref name="batch"/>; false once stopping.</summary>
-    private bool Take(ref List<Pending> batch, CancellationToken stoppingToken)
+    /// <summary>
+    /// Waits until records are queued and swaps them into <paramref name="batch"/>; false once stopping.
+    /// <paramref name="queuedDuringCommit"/> tells whether they were there already, without a wait, right
+    /// after a commit (<paramref name="afterCommit"/>; what queued before the first one came during start-up).
+    /// </summary>
+    private bool Take(ref List<Pending> batch, bool afterCommit, CancellationToken stoppingToken, out bool queuedDuringCommit)
     {
         lock (_gate)
         {
+            queuedDuringCommit = afterCommit && _queued.Count > 0;
             while (_queued.Count == 0)
             {
                 if (stoppingToken.IsCancellationRequested)

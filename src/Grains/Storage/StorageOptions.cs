@@ -48,8 +48,10 @@ public sealed class StorageOptions
     public int ReplayCommitDelayMilliseconds { get; set; } = 1;
 
     /// <summary>
-    /// The wait above happens only when at least this many records are already queued (as
-    /// PostgreSQL's <c>commit_siblings</c>): a lone token on a quiet node is written at once.
+    /// After an idle spell the wait above happens only when at least this many records are
+    /// already queued (as PostgreSQL's <c>commit_siblings</c>): a lone token on a quiet node is
+    /// written at once. Records that queued up while the previous commit was being written wait
+    /// whatever their number: traffic that overlaps the commits is load.
     /// </summary>
     [Range(1, 10_000)]
     public int ReplayCommitSiblings { get; set; } = 4;
