@@ -1,5 +1,8 @@
 // Benchmarks for the verification path. Usage (always Release):
 //   dotnet run -c Release --project benchmarks/JustGold.Benchmarks -- --filter '*'   BenchmarkDotNet, all benchmarks
+//   dotnet run -c Release --project benchmarks/JustGold.Benchmarks -- --filter '*ConfirmationRoundTrip*'
+//                                                                                    the replay step through a real in-process silo, durable
+//                                                                                    on and off: work items (hops) and bytes per confirmation
 //   dotnet run -c Release --project benchmarks/JustGold.Benchmarks -- memory         replay ledger bytes per jti and prune cost
 //   dotnet run -c Release --project benchmarks/JustGold.Benchmarks -- storage [s]    replay records/s and bytes per record through the
 //                                                                                    embedded journal (PostgreSQL too with JUSTGOLD_BENCH_PG=<connection string>)
