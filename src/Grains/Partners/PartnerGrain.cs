@@ -186,7 +186,7 @@ internal sealed partial class PartnerGrain(
             return ConfirmationVerdict.PartnerNotActive;
         }
 
-        if (!_keySet.ActiveKeys.Any(k => k.Kid == confirmation.Kid))
+        if (!HasActiveKey(confirmation.Kid))
         {
             return ConfirmationVerdict.KeyNotActive;
         }
@@ -205,6 +205,21 @@ internal sealed partial class PartnerGrain(
         }
 
         return ConfirmationVerdict.Accepted;
+    }
+
+    /// <summary>A loop, not LINQ's Any: that allocated a closure per confirmation, on the grain's one thread.</summary>
+    private bool HasActiveKey(string kid)
+    {
+        var keys = _keySet.ActiveKeys;
+        for (var i = 0; i < keys.Count; i++)
+        {
+            if (keys[i].Kid == kid)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Waits until the reserved jti is durable; other confirmations interleave meanwhile.</summary>
