@@ -45,9 +45,11 @@ else
   MODE="full"
 fi
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
-# Above the fastest server seen here (the stock app's 37k req/s on an idle machine): a server that runs
-# out of lines starts them over, and replays are cheaper than acceptances (the run is then flagged, not
-# quoted). At 25000 the memory-only product ran out in a full run. RS256 signing here is ~2,600 tokens/s.
+# Above every server measured here but one, the stock app on an idle machine (37k req/s), which would run
+# ~3 % short. A server that runs out of lines starts them over, and replays are cheaper than acceptances,
+# so such a run is flagged, not quoted. At 25000 the memory-only product ran out in a full run. RS256
+# signing here is ~2,600 tokens/s: each 1,000 req/s more adds ~8 s of signing per RS256 scenario of a
+# full run (12 s of warm-up lines plus 8 s of measured lines).
 POOL_RATE=${BENCH_POOL_RATE:-36000}
 PARTNERS=100
 # Lines of every token set: [0, REGISTER) register the partners (product) or nothing (baseline),
