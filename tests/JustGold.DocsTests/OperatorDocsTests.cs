@@ -70,6 +70,26 @@ public sealed partial class OperatorDocsTests
     }
 
     [Fact]
+    public void Product_hosts_ship_without_thread_pool_spinning_and_the_baseline_keeps_the_runtime_default()
+    {
+        const string Setting = "System.Threading.ThreadPool.UnfairSemaphoreSpinLimit";
+
+        // The built API: the setting must reach the runtimeconfig.json that `dotnet JustGold.Api.dll` reads.
+        var runtimeConfig = Path.ChangeExtension(Repo.ApiDll, ".runtimeconfig.json");
+        var properties = JsonNode.Parse(File.ReadAllText(runtimeConfig))!["runtimeOptions"]!["configProperties"]!;
+        Assert.Equal(0, properties[Setting]!.GetValue<int>());
+
+        // The silo declares the same (this test project does not build it); the stock baseline must not,
+        // or the benchmark would compare against a tuned handler instead of the stock one.
+        Assert.Contains($"<RuntimeHostConfigurationOption Include=\"{Setting}\" Value=\"0\" />", Repo.Read("src/Silo/JustGold.Silo.csproj"), StringComparison.Ordinal);
+        Assert.DoesNotContain("UnfairSemaphoreSpinLimit", Repo.Read("tools/Baseline/JustGold.Baseline.csproj"), StringComparison.Ordinal);
+
+        var page = Repo.Read("docs/operations.md");
+        Assert.Contains($"`{Setting}` is `0`", page, StringComparison.Ordinal);
+        Assert.Contains("`DOTNET_ThreadPool_UnfairSemaphoreSpinLimit`", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Sidebar_links_every_page_and_every_link_has_a_page()
     {
         var links = SidebarLinks();
