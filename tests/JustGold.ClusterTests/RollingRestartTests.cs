@@ -13,7 +13,7 @@ public sealed class RollingRestartTests(ITestOutputHelper output) : IAsyncLifeti
 {
     private static readonly TimeSpan MaxAnswer = TimeSpan.FromSeconds(1);
 
-    /// <summary>Rebalancing looks 10 s after a silo starts, then every 5 s (measured: see docs/cluster.md).</summary>
+    /// <summary>Rebalancing looks 5 s after a silo starts, then every 3 s; it took 2–4 s after the last silo was ready (docs/cluster.md).</summary>
     private static readonly TimeSpan MaxSpread = TimeSpan.FromSeconds(45);
     private ClusterHarness _cluster = null!;
 
@@ -54,7 +54,7 @@ public sealed class RollingRestartTests(ITestOutputHelper output) : IAsyncLifeti
         await _cluster.WaitUntilAsync("partner grains spread over both silos", MaxSpread, async () =>
         {
             var grains = await _cluster.PartnerGrainsPerSiloAsync(2);
-            return grains.Sum() >= partners.Count && grains.Max() <= 0.75 * grains.Sum();
+            return grains.Sum() >= partners.Count && grains.Max() - grains.Min() <= 1;
         });
         var spread = traffic.Now - lastReady;
         output.WriteLine($"grains spread {spread.TotalSeconds:0.0} s after the last silo was ready again: {string.Join(", ", await _cluster.PartnerGrainsPerSiloAsync(2))}");

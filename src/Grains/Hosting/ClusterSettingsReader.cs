@@ -21,6 +21,7 @@ public static class ClusterSettingsReader
         var failures = new List<string>();
         var cluster = Bind<ClusterSettings>(configuration.GetSection(ClusterSettings.SectionName), failures) ?? new ClusterSettings();
         var liveness = Bind<ClusterMembershipOptions>(configuration.GetSection(LivenessSection), failures);
+        var rebalancing = Bind<PartnerRebalancingOptions>(configuration.GetSection(PartnerRebalancingOptions.SectionName), failures);
         if (failures.Count == 0)
         {
             failures.AddRange(Check(cluster, configuration));
@@ -28,6 +29,8 @@ public static class ClusterSettingsReader
             {
                 failures.AddRange(Check(liveness));
             }
+
+            failures.AddRange(Check(rebalancing ?? new PartnerRebalancingOptions()));
         }
 
         return failures.Count == 0 ? cluster : throw new OptionsValidationException(ClusterSettings.SectionName, typeof(ClusterSettings), failures);
@@ -110,6 +113,24 @@ public static class ClusterSettingsReader
         if (cluster.Membership == MembershipProvider.Postgres && string.IsNullOrWhiteSpace(MembershipConnectionString(configuration, cluster)))
         {
             yield return $"{Section}:ConnectionString (or Storage:ConnectionString) is required when {Section}:Membership is Postgres.";
+        }
+    }
+
+    private static IEnumerable<string> Check(PartnerRebalancingOptions rebalancing)
+    {
+        const string Section = PartnerRebalancingOptions.SectionName;
+        foreach (var (key, value, min, max) in new[]
+        {
+            (nameof(rebalancing.StartDelaySeconds), rebalancing.StartDelaySeconds, 1, 3600),
+            (nameof(rebalancing.PeriodSeconds), rebalancing.PeriodSeconds, 1, 3600),
+            (nameof(rebalancing.TolerancePercent), rebalancing.TolerancePercent, 0, 100),
+            (nameof(rebalancing.MaxMovesPerRound), rebalancing.MaxMovesPerRound, 1, 100_000),
+        })
+        {
+            if (value < min || value > max)
+            {
+                yield return Invariant($"{Section}:{key} must be from {min} to {max} (was {value}).");
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Net;
 using JustGold.Grains.Diagnostics;
+using JustGold.Grains.Partners;
 using JustGold.Grains.Storage;
 using JustGold.Grains.Storage.Journal;
 using JustGold.Grains.Contracts;
@@ -48,6 +49,7 @@ public static class PartnerAuthHosting
     {
         silo.Services.AddPartnerAuthCore(configuration);
         silo.Services.AddPartnerAuthStorage(configuration);
+        silo.Services.TryAddSingleton<LocalPartnerGrains>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaInitializer>();
         return silo;
     }

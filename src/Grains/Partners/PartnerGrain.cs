@@ -19,6 +19,7 @@ internal sealed partial class PartnerGrain(
     IOptions<PartnerAuthOptions> authOptions,
     IOptions<StorageOptions> storageOptions,
     PartnerAuthMetrics metrics,
+    LocalPartnerGrains localGrains,
     ILogger<PartnerGrain> logger) : Grain, IPartnerGrain
 {
     private readonly ReplayLedger _ledger = new();
@@ -30,6 +31,12 @@ internal sealed partial class PartnerGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         metrics.PartnerGrainActivated();
+        await LoadAsync(cancellationToken);
+        localGrains.Add(GrainContext);
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
         _partner = await store.LoadPartnerAsync(PartnerId, cancellationToken);
         if (_partner is null)
         {
@@ -52,6 +59,7 @@ internal sealed partial class PartnerGrain(
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         metrics.PartnerGrainDeactivated(reason.ReasonCode.ToString());
+        localGrains.Remove(GrainContext);
         return Task.CompletedTask;
     }
 

@@ -35,6 +35,9 @@ public sealed class ClusterSettingsReaderTests
     [InlineData("Cluster:Liveness:ProbeTimeout", "00:00:00", "Cluster:Liveness:ProbeTimeout must be above zero (was 00:00:00).")]
     [InlineData("Cluster:Liveness:NumMissedProbesLimit", "0", "Cluster:Liveness:NumMissedProbesLimit must be at least 1 (was 0).")]
     [InlineData("Cluster:Liveness:TableRefreshTimeout", "soon", "'Cluster:Liveness:TableRefreshTimeout'")]
+    [InlineData("Cluster:Rebalancing:PeriodSeconds", "0", "Cluster:Rebalancing:PeriodSeconds must be from 1 to 3600 (was 0).")]
+    [InlineData("Cluster:Rebalancing:TolerancePercent", "150", "Cluster:Rebalancing:TolerancePercent must be from 0 to 100 (was 150).")]
+    [InlineData("Cluster:Rebalancing:MaxMovesPerRound", "many", "'Cluster:Rebalancing:MaxMovesPerRound'")]
     public void A_bad_value_is_refused_with_a_message_naming_its_key(string key, string value, string expected)
     {
         var error = Assert.Throws<OptionsValidationException>(() => ClusterSettingsReader.Read(Configuration((key, value))));
