@@ -38,6 +38,10 @@ internal sealed class Options
                                  same --keys-dir, --alg and --partners) instead of signing them
           --skip N               with --tokens-file: start at line N, so runs against one server
                                  process use disjoint tokens (default 0)
+          --warmup N             count mode: first send N more tokens as fast as possible, uncounted,
+                                 so connections are open and both sides' code is compiled before the
+                                 clock starts; an open-loop run otherwise starts behind its schedule
+                                 and counts the catch-up as latency (default 0)
           --setup-only true|false  only create/load the keys (and register them), then exit; with
                                  --register false no --url is needed (default false)
           --help                 this text
@@ -70,6 +74,7 @@ internal sealed class Options
     public string? SaveTokens { get; init; }
     public string? TokensFile { get; init; }
     public int Skip { get; init; }
+    public int Warmup { get; init; }
 
     public bool IsRsa => Algorithm != "ES256";
 

@@ -37,6 +37,7 @@ internal static class OptionsCommand
     private static readonly Option<string?> SaveTokens = Create<string?>("--save-tokens", () => null, Text);
     private static readonly Option<string?> TokensFile = Create<string?>("--tokens-file", () => null, Text);
     private static readonly Option<int> Skip = Create("--skip", () => 0, AtLeast(0));
+    private static readonly Option<int> Warmup = Create("--warmup", () => 0, AtLeast(0));
 
     private static readonly RootCommand Command = Build();
 
@@ -83,6 +84,7 @@ internal static class OptionsCommand
             SaveTokens = result.GetValue(SaveTokens),
             TokensFile = result.GetValue(TokensFile),
             Skip = result.GetValue(Skip),
+            Warmup = result.GetValue(Warmup),
         };
         Check(options, durationGiven: result.GetResult(Duration) is { Implicit: false });
         return options;
@@ -99,6 +101,11 @@ internal static class OptionsCommand
         if (o.Urls.Count == 0 && !((o.SetupOnly || o.SaveTokens is not null) && !o.Register))
         {
             throw new ArgumentException("--url is required.");
+        }
+
+        if (o.Warmup > 0 && o.Requests is null)
+        {
+            throw new ArgumentException("--warmup needs --requests COUNT.");
         }
 
         if (o.Requests is not null && durationGiven)
@@ -123,7 +130,7 @@ internal static class OptionsCommand
         {
             Url, AdminKey, Register, Partners, PartnerPrefix, Algorithm, Kid, Spread, Connections, Requests, Duration,
             Buffer, Rate, KeysDir, Audience, Ttl, ReplaySample, ExpectReplay, Timeout, Json, SetupOnly, SaveTokens,
-            TokensFile, Skip,
+            TokensFile, Skip, Warmup,
         })
         {
             command.Options.Add(option);

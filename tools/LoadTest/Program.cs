@@ -94,10 +94,10 @@ if (options.Requests is { } count)
     TokenEntry[] tokens;
     if (options.TokensFile is { } tokensFile)
     {
-        tokens = [.. File.ReadLines(tokensFile).Skip(options.Skip).Take((int)count).Select(ParseSavedToken)];
-        if (tokens.Length < count)
+        tokens = [.. File.ReadLines(tokensFile).Skip(options.Skip).Take((int)count + options.Warmup).Select(ParseSavedToken)];
+        if (tokens.Length < count + options.Warmup)
         {
-            await Console.Error.WriteLineAsync($"{tokensFile} has {tokens.Length} tokens from line {options.Skip}, fewer than --requests {count}.");
+            await Console.Error.WriteLineAsync($"{tokensFile} has {tokens.Length} tokens from line {options.Skip}, fewer than --warmup {options.Warmup} + --requests {count}.");
             return 2;
         }
 
@@ -107,12 +107,21 @@ if (options.Requests is { } count)
     }
     else
     {
-        tokens = new TokenEntry[count];
-        Parallel.For(0, count, i => tokens[i] = factory.Create());
+        tokens = new TokenEntry[count + options.Warmup];
+        Parallel.For(0, tokens.Length, i => tokens[i] = factory.Create());
         var seconds = watch.Elapsed.TotalSeconds;
-        Console.Error.WriteLine($"Generated {count} {options.Algorithm} tokens in {seconds:F1}s ({count / seconds:F0}/s on {Environment.ProcessorCount} cores)");
+        Console.Error.WriteLine($"Generated {tokens.Length} {options.Algorithm} tokens in {seconds:F1}s ({tokens.Length / seconds:F0}/s on {Environment.ProcessorCount} cores)");
         generation["mode"] = "pregenerated";
         generation["tokensPerSecond"] = Math.Round(count / seconds);
+    }
+
+    if (options.Warmup > 0)
+    {
+        // Its own runner: nothing it sees is counted or replayed; only the connections and the compiled code carry over.
+        watch.Restart();
+        await new LoadRunner(options, client, factory.PartnerIds).RunAsync(tokens[..options.Warmup], null, null, paced: false);
+        Console.Error.WriteLine($"Warmed up with {options.Warmup} requests in {watch.Elapsed.TotalSeconds:F1}s");
+        tokens = tokens[options.Warmup..];
     }
 
     await runner.RunAsync(tokens, null, null);
