@@ -224,8 +224,11 @@ measure() {
   shift 10
   local keys=$KEYS/rsa
   [[ "$alg" == ES256 ]] && keys=$KEYS/ec
-  local json="$WORK/runs/$label.$kind.r$round.json" before after rc=0 rate=""
+  local json="$WORK/runs/$label.$kind.r$round.json" before after rc=0 rate="" warmup=0 arg
   [[ "${1:-}" == --rate ]] && rate=$2
+  # The server's CPU is read around the whole tool run, so it covers an open-loop run's warm-up too.
+  local prev=""
+  for arg in "$@"; do [[ "$prev" == --warmup ]] && warmup=$arg; prev=$arg; done
   read -r commits_before records_before <<< "$(commit_counters)"
   # shellcheck disable=SC2086 # SERVER_PID may list several processes (the cluster)
   before=$(cpu_ticks $SERVER_PID)
@@ -241,13 +244,14 @@ measure() {
     return 0
   fi
   local requests rps p50 p99 unexpected replaybad cpu_us
+  [[ -z "$rate" ]] && rate=$(jq -r '.targetRate // empty' "$json") # --rate-of-warmup: the tool chose it
   requests=$(jq -r .requests "$json")
   rps=$(jq -r .requestsPerSecond "$json")
   p50=$(jq -r .latencyMs.p50 "$json")
   p99=$(jq -r .latencyMs.p99 "$json")
   unexpected=$(jq -r .unexpected "$json")
   replaybad=$(jq -r 'if .replay == null then 0 else .replay.mismatches end' "$json")
-  cpu_us=$(awk -v t=$((after - before)) -v n="$requests" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", (n > 0 ? t * 1e6 / hz / n : 0) }')
+  cpu_us=$(awk -v t=$((after - before)) -v n="$((requests + warmup))" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", (n > 0 ? t * 1e6 / hz / n : 0) }')
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
     "$label" "$kind" "$round" "$requests" "$rps" "$cpu_us" "$p50" "$p99" "$rc" "$((unexpected + replaybad))" "${rate:-}" \
     "$((commits_after - commits_before))" "$((records_after - records_before))" "$(cut -d' ' -f1 /proc/loadavg)" >> "$RESULTS"
@@ -368,6 +372,14 @@ rate70() { # a run at 70 % of the peak just measured on the same server process,
   # and counts the catch-up as latency: at 6,000 req/s p99 went from 313 to 95 ms (2026-12-04).
   measure "$label-rate70" "$kind" 1 "$file" "$((skip - RATE_WARMUP))" "$count" "$alg" "$kid" "$dist" "$replay" \
     --rate "$rate" --warmup "$RATE_WARMUP"
+  # The same at 70 % of what the load tool itself reaches flat out in its warm-up. It costs more per
+  # request than wrk, so 70 % of wrk's peak can be more than tool and server manage together on 2
+  # cores: then the run falls behind and its p99 is a queue, not the server's latency.
+  local count2=$(( RATE_LINES - count < count ? RATE_LINES - count : count ))
+  if (( count2 >= MIN_REQUESTS )); then
+    measure "$label-rate70tool" "$kind" 1 "$file" "$((skip + count - RATE_WARMUP))" "$count2" "$alg" "$kid" "$dist" "$replay" \
+      --rate-of-warmup 0.7 --warmup "$RATE_WARMUP"
+  fi
 }
 
 save_tokens() { # <alg> <kid> <dist> <count>
@@ -640,7 +652,8 @@ wrk and the load tool run on the same 2 cores as the server, so neither gets the
   0.7 × the req/s just measured, driven by \`tools/LoadTest --rate\` (open loop, latency from the scheduled
   send time, so a stall counts for every request it delays; the load tool itself is heavier than wrk and
   shares the 2 cores). Before the clock starts it sends ${RATE_WARMUP} requests flat out, uncounted
-  (\`--warmup\`), so its connections are open and its code compiled.
+  (\`--warmup\`), so its connections are open and its code compiled. These rows' CPU µs/req covers
+  the warm-up requests too (server CPU over the whole tool run / all requests it sent).
 - **Start-up**: a data directory holding one registered partner and key is prepared once; each trial
   copies it, launches \`dotnet src/Api/bin/Release/net10.0/JustGold.Api.dll\` and polls \`/v1/ping\`
   with a valid token every ~10 ms; the figure is launch → first \`200\`.
@@ -677,13 +690,15 @@ EOF
 
 ### p99 at ~70 % of peak (RS256, 100 partners, kid; open loop)
 
-| server | target req/s | achieved req/s | p50 ms | p99 ms | CPU µs/req |
-|---|---:|---:|---:|---:|---:|
+| server | rate: 70 % of | target req/s | achieved req/s | p50 ms | p99 ms | CPU µs/req |
+|---|---|---:|---:|---:|---:|---:|
 EOF
-  awk -F'\t' '$1 == "rs256-kid-rate70" { printf "| %s | %s | %.0f | %.1f | %.1f | %.0f |\n", $2, $11, $5, $7, $8, $6 }' "$RESULTS"
+  awk -F'\t' '$1 == "rs256-kid-rate70" || $1 == "rs256-kid-rate70tool" { printf "| %s | %s | %s | %.0f | %.1f | %.1f | %.0f |\n", $2, ($1 ~ /tool$/ ? "the load tool'"'"'s own peak" : "wrk'"'"'s peak"), $11, $5, $7, $8, $6 }' "$RESULTS"
   cat <<EOF
 
-Target: product p99 ≤ 5 ms at 70 % of the product's peak.
+Target: product p99 ≤ 5 ms at 70 % of the product's peak. The load tool costs more per request than
+wrk, so 70 % of wrk's peak can exceed what tool and server manage together on these 2 cores; the
+second row of each server is at 70 % of the tool's own flat-out rate in its warm-up (\`--rate-of-warmup 0.7\`).
 
 ### Group commit (replay journal, embedded, durable replay records on)
 

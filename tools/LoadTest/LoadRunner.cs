@@ -27,13 +27,13 @@ internal sealed class LoadRunner(Options options, HttpClient client, IReadOnlyLi
     public TimeSpan Elapsed { get; private set; }
 
     /// <summary>Runs the main phase. Exactly one of <paramref name="tokens"/> and <paramref name="pipeline"/> is given.</summary>
-    public async Task RunAsync(TokenEntry[]? tokens, ChannelReader<TokenEntry>? pipeline, TimeSpan? duration, bool paced = true)
+    public async Task RunAsync(TokenEntry[]? tokens, ChannelReader<TokenEntry>? pipeline, TimeSpan? duration, double? rate)
     {
         using var stop = new CancellationTokenSource();
         // One histogram per worker (they are not thread-safe), added up at the end.
         var histograms = new LongHistogram[options.Connections];
         var start = Stopwatch.GetTimestamp();
-        var ticksPerRequest = paced && options.Rate is { } rate ? Stopwatch.Frequency / rate : 0;
+        var ticksPerRequest = rate is { } perSecond ? Stopwatch.Frequency / perSecond : 0;
         if (duration is { } d)
         {
             stop.CancelAfter(d);

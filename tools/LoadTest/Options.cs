@@ -42,6 +42,9 @@ internal sealed class Options
                                  so connections are open and both sides' code is compiled before the
                                  clock starts; an open-loop run otherwise starts behind its schedule
                                  and counts the catch-up as latency (default 0)
+          --rate-of-warmup F     with --warmup: the open-loop rate is F times the req/s the warm-up
+                                 reached, so the rate is a share of what this tool and the server
+                                 manage together on this machine (0 < F <= 1; instead of --rate)
           --setup-only true|false  only create/load the keys (and register them), then exit; with
                                  --register false no --url is needed (default false)
           --help                 this text
@@ -75,6 +78,7 @@ internal sealed class Options
     public string? TokensFile { get; init; }
     public int Skip { get; init; }
     public int Warmup { get; init; }
+    public double? RateOfWarmup { get; init; }
 
     public bool IsRsa => Algorithm != "ES256";
 

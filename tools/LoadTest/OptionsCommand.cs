@@ -38,6 +38,7 @@ internal static class OptionsCommand
     private static readonly Option<string?> TokensFile = Create<string?>("--tokens-file", () => null, Text);
     private static readonly Option<int> Skip = Create("--skip", () => 0, AtLeast(0));
     private static readonly Option<int> Warmup = Create("--warmup", () => 0, AtLeast(0));
+    private static readonly Option<double?> RateOfWarmup = Create<double?>("--rate-of-warmup", () => null, (name, value) => ParsePositive(name, value));
 
     private static readonly RootCommand Command = Build();
 
@@ -85,6 +86,7 @@ internal static class OptionsCommand
             TokensFile = result.GetValue(TokensFile),
             Skip = result.GetValue(Skip),
             Warmup = result.GetValue(Warmup),
+            RateOfWarmup = result.GetValue(RateOfWarmup),
         };
         Check(options, durationGiven: result.GetResult(Duration) is { Implicit: false });
         return options;
@@ -106,6 +108,11 @@ internal static class OptionsCommand
         if (o.Warmup > 0 && o.Requests is null)
         {
             throw new ArgumentException("--warmup needs --requests COUNT.");
+        }
+
+        if (o.RateOfWarmup is { } fraction && (o.Warmup == 0 || o.Rate is not null || fraction > 1))
+        {
+            throw new ArgumentException("--rate-of-warmup F needs --warmup N, takes the place of --rate, and F is at most 1.");
         }
 
         if (o.Requests is not null && durationGiven)
@@ -130,7 +137,7 @@ internal static class OptionsCommand
         {
             Url, AdminKey, Register, Partners, PartnerPrefix, Algorithm, Kid, Spread, Connections, Requests, Duration,
             Buffer, Rate, KeysDir, Audience, Ttl, ReplaySample, ExpectReplay, Timeout, Json, SetupOnly, SaveTokens,
-            TokensFile, Skip, Warmup,
+            TokensFile, Skip, Warmup, RateOfWarmup,
         })
         {
             command.Options.Add(option);

@@ -83,6 +83,8 @@ if (options.SaveTokens is { } saveFile && options.Requests is { } saveCount)
 }
 
 var runner = new LoadRunner(options, client, factory.PartnerIds);
+var targetRate = options.Rate;
+double? warmupRate = null; // req/s of the warm-up, when there was one
 var generation = new Dictionary<string, object>();
 var producers = new List<Thread>();
 using var stopProducers = new CancellationTokenSource();
@@ -119,12 +121,18 @@ if (options.Requests is { } count)
     {
         // Its own runner: nothing it sees is counted or replayed; only the connections and the compiled code carry over.
         watch.Restart();
-        await new LoadRunner(options, client, factory.PartnerIds).RunAsync(tokens[..options.Warmup], null, null, paced: false);
-        Console.Error.WriteLine($"Warmed up with {options.Warmup} requests in {watch.Elapsed.TotalSeconds:F1}s");
+        var warm = new LoadRunner(options, client, factory.PartnerIds);
+        await warm.RunAsync(tokens[..options.Warmup], null, null, rate: null);
+        warmupRate = Math.Round(options.Warmup / warm.Elapsed.TotalSeconds, 1);
+        Console.Error.WriteLine($"Warmed up with {options.Warmup} requests in {warm.Elapsed.TotalSeconds:F1}s ({warmupRate:F0} req/s)");
         tokens = tokens[options.Warmup..];
+        if (options.RateOfWarmup is { } fraction)
+        {
+            targetRate = Math.Round(fraction * warmupRate.Value);
+        }
     }
 
-    await runner.RunAsync(tokens, null, null);
+    await runner.RunAsync(tokens, null, null, targetRate);
 }
 else
 {
@@ -167,7 +175,7 @@ else
     generation["mode"] = "pipeline";
     generation["buffer"] = options.Buffer;
     generation["tokensPerSecond"] = Math.Round(options.Buffer / seconds);
-    await runner.RunAsync(null, channel.Reader, TimeSpan.FromSeconds(options.DurationSeconds));
+    await runner.RunAsync(null, channel.Reader, TimeSpan.FromSeconds(options.DurationSeconds), targetRate);
 }
 
 await stopProducers.CancelAsync();
@@ -194,7 +202,9 @@ var summary = new Dictionary<string, object?>
     ["partners"] = options.Partners,
     ["distribution"] = options.Distribution.ToString().ToLowerInvariant(),
     ["connections"] = options.Connections,
-    ["targetRate"] = options.Rate,
+    ["targetRate"] = targetRate,
+    ["warmupRequestsPerSecond"] = warmupRate,
+    ["rateOfWarmup"] = options.RateOfWarmup,
     ["requests"] = main.Completed,
     ["seconds"] = Math.Round(runner.Elapsed.TotalSeconds, 3),
     ["requestsPerSecond"] = Math.Round(rps, 1),
@@ -223,7 +233,7 @@ var summary = new Dictionary<string, object?>
 
 Console.WriteLine($"""
 
-    {options.Algorithm}, kid {(options.IncludeKid ? "on" : "off")}, {options.Partners} partners ({summary["distribution"]}), {options.Connections} connections{(options.Rate is { } r ? $", target {r} req/s (latency from scheduled send)" : "")}
+    {options.Algorithm}, kid {(options.IncludeKid ? "on" : "off")}, {options.Partners} partners ({summary["distribution"]}), {options.Connections} connections{(targetRate is { } r ? $", target {r} req/s (latency from scheduled send)" : "")}
     Requests:   {main.Completed} in {runner.Elapsed.TotalSeconds:F2}s = {rps:F0} req/s
     Latency ms: p50 {Millis(latency, 50):F2}  p90 {Millis(latency, 90):F2}  p99 {Millis(latency, 99):F2}  p99.9 {Millis(latency, 99.9):F2}  max {latency.GetMaxValue() / 1000.0:F2}
     Statuses:   {Format(main.Statuses)}
