@@ -13,14 +13,22 @@ public static class OperationsServices
     /// <summary>How long one readiness check may take before it counts as unhealthy.</summary>
     public static readonly TimeSpan ReadinessTimeout = TimeSpan.FromSeconds(3);
 
-    /// <summary>Health checks, and the given meters exported for Prometheus scraping.</summary>
+    /// <summary>
+    /// Health checks, and the given meters exported for Prometheus scraping, but for the
+    /// instruments named in <paramref name="unexportedInstruments"/>: a dropped instrument is not
+    /// listened to, so its owner does not record it.
+    /// </summary>
     /// <returns>The health checks builder, to add the process's own readiness checks.</returns>
-    public static IHealthChecksBuilder AddOperations(this IServiceCollection services, IEnumerable<string> meterNames)
+    public static IHealthChecksBuilder AddOperations(
+        this IServiceCollection services, IEnumerable<string> meterNames, IEnumerable<string> unexportedInstruments)
     {
         ArgumentNullException.ThrowIfNull(meterNames);
+        ArgumentNullException.ThrowIfNull(unexportedInstruments);
         var meters = meterNames.ToArray();
+        var dropped = unexportedInstruments.ToHashSet(StringComparer.Ordinal);
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(meters)
+            .AddView(instrument => dropped.Contains(instrument.Name) ? MetricStreamConfiguration.Drop : null)
             .AddPrometheusExporter());
         services.AddSingleton<ReadinessLog>();
         return services.AddHealthChecks();

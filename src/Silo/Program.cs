@@ -17,7 +17,7 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
 
 var dashboardKey = SiloDashboard.ReadKey(builder.Configuration);
 builder.UseOrleans(silo => silo.AddPartnerAuthSilo(builder.Configuration).AddSiloDashboard(dashboardKey));
-builder.Services.AddOperations(PartnerAuthMetrics.ExportedMeterNames)
+builder.Services.AddOperations(PartnerAuthMetrics.ExportedMeterNames, PartnerAuthMetrics.UnexportedPerMessageInstruments)
     .AddReadinessCheck<SiloStartedCheck>("cluster")
     .AddReadinessCheck<StorageReadinessCheck>("storage");
 

@@ -38,7 +38,7 @@ internal static class ApiHosting
         builder.Services.AddExtAuthz();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         builder.Services.AddAdminApi();
-        builder.Services.AddOperations(PartnerAuthMetrics.ExportedMeterNames)
+        builder.Services.AddOperations(PartnerAuthMetrics.ExportedMeterNames, PartnerAuthMetrics.UnexportedPerMessageInstruments)
             .AddReadinessCheck<ClusterReadinessCheck>("cluster");
         return builder;
     }

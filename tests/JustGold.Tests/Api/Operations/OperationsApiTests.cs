@@ -1,4 +1,5 @@
 using System.Text;
+using JustGold.Grains.Diagnostics;
 using JustGold.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -88,6 +89,32 @@ public sealed class OperationsApiTests : IAsyncLifetime
         Assert.Contains("partner_auth_verification_duration_seconds_bucket", text);
         Assert.Contains("partner_auth_replay_records_written_total", text);
         Assert.Contains("partner_auth_partner_grains_active", text);
+    }
+
+    [Fact]
+    public async Task Metrics_ExportOrleans_ButNotItsPerMessageInstruments()
+    {
+        // Two grain calls went through: Orleans would have recorded each message and lookup.
+        var admin = _factory.CreateAdminClient();
+        var key = TestKey.P256();
+        var partner = ApiFixture.NewPartnerId();
+        await admin.RegisterPartnerAsync(partner, key);
+        var client = _factory.CreateClient();
+        var (status, _, _) = await client.PingAsync(Tokens.Sign(key, Tokens.Claims(partner, _factory.Clock.GetUtcNow()))).ReadAsync();
+
+        var names = (await client.GetStringAsync("/metrics")).Split('\n')
+            .Where(line => line.StartsWith("orleans_", StringComparison.Ordinal))
+            .Select(line => line.Split('{', ' ')[0])
+            .ToHashSet(StringComparer.Ordinal);
+
+        Assert.Equal(200, status);
+        Assert.Contains("orleans_catalog_activations", names);
+        Assert.Contains("orleans_directory_registrations_total", names);
+        foreach (var instrument in PartnerAuthMetrics.UnexportedPerMessageInstruments)
+        {
+            var prefix = instrument.Replace('-', '_');
+            Assert.DoesNotContain(names, name => name.StartsWith(prefix, StringComparison.Ordinal));
+        }
     }
 
     [Fact]
